@@ -1,0 +1,159 @@
+"""Dates as news writes them, normalised to ISO at their own precision.
+
+Absolute dates ("October 12, 2025", "June 2024", "in 2023") stand alone; relative ones ("six years ago",
+"last month", "in recent weeks") are resolved against the publication date, and stay unknown without one.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .numbers import UNITS
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:1[89]\d\d|2[01]\d\d)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_COUNT = "|".join(sorted((w for w in UNITS if " " not in w), key=len, reverse=True)) + r"|\d+"
+
+_PATTERNS = [
+    ("iso", rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b"),
+    ("apa", rf"\((?P<y>{_YEAR}),\s*(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\)"),
+    ("mdy", rf"\b(?:{_WEEKDAY},?\s+)?(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
+    ("dmy", rf"\b(?:{_WEEKDAY},?\s+)?(?P<d>{_DAY})\s+(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b"),
+    ("my", rf"\b(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b"),
+    ("md", rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!,?\s*\d)"),
+    ("y", rf"(?i:\b(?:in|since|by|during|until|from|before|after|early|late|mid-?|around|throughout|spring|summer|autumn|fall|winter|of)\s+)(?P<y>{_YEAR})\b(?![-/]\d)"),
+    ("ago", rf"(?i:\b(?P<n>{_COUNT})\s+(?P<unit>day|week|month|year)s?\s+ago\b)"),
+    ("last", r"(?i:\b(?:last|past|previous)\s+(?P<unit>week|month|year)\b)"),
+    ("recent", r"(?i:\b(?:in\s+)?(?:recent|the\s+past\s+few|the\s+last\s+few)\s+(?P<unit>day|week|month)s\b)"),
+    ("this", r"(?i:\b(?:earlier\s+|later\s+)?this\s+(?P<unit>week|month|year)\b)"),
+    ("dayword", r"(?i:\b(?P<word>yesterday|today)\b)"),
+]
+DATE_RE = re.compile("|".join(f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})" for name, rx in _PATTERNS))
+
+
+@dataclass(frozen=True, order=True)
+class DateValue:
+    """A date at the precision the text gives: ``iso`` is YYYY, YYYY-MM or YYYY-MM-DD."""
+
+    earliest: date
+    latest: date
+    iso: str
+    precision: str  # "day" | "month" | "year"
+
+    @classmethod
+    def day(cls, d: date) -> "DateValue":
+        return cls(d, d, d.isoformat(), "day")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "DateValue":
+        last = calendar.monthrange(year, month)[1]
+        return cls(date(year, month, 1), date(year, month, last), f"{year:04d}-{month:02d}", "month")
+
+    @classmethod
+    def year(cls, year: int) -> "DateValue":
+        return cls(date(year, 1, 1), date(year, 12, 31), f"{year:04d}", "year")
+
+    @classmethod
+    def span(cls, earliest: date, latest: date) -> "DateValue":
+        """A stretch of days, named by the coarsest ISO form that covers both ends."""
+        if (earliest.year, earliest.month) == (latest.year, latest.month):
+            return cls(earliest, latest, f"{latest.year:04d}-{latest.month:02d}", "month")
+        return cls(earliest, latest, f"{latest.year:04d}", "year")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    value: DateValue | None  # None: a relative date with nothing to resolve it against
+
+
+def _safe_day(y: int, m: int, d: int) -> DateValue | None:
+    try:
+        return DateValue.day(date(y, m, d))
+    except ValueError:
+        return None
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else UNITS[word.lower()]
+
+
+def _resolve(kind: str, g: dict, anchor: date | None) -> DateValue | None:
+    if kind in ("iso", "apa", "mdy", "dmy"):
+        month = int(g["m"]) if kind == "iso" else MONTHS[g["mon"].rstrip(".").lower()]
+        return _safe_day(int(g["y"]), month, int(re.match(r"\d+", g["d"])[0]))
+    if kind == "my":
+        return DateValue.month(int(g["y"]), MONTHS[g["mon"].rstrip(".").lower()])
+    if kind == "y":
+        return DateValue.year(int(g["y"]))
+    if anchor is None:
+        return None
+    if kind == "md":
+        month, day = MONTHS[g["mon"].rstrip(".").lower()], int(re.match(r"\d+", g["d"])[0])
+        value = _safe_day(anchor.year, month, day)
+        if value and value.earliest > anchor:  # a dateline never points into the future
+            value = _safe_day(anchor.year - 1, month, day)
+        return value
+    unit = (g.get("unit") or "").lower()
+    if kind == "ago":
+        n = _count(g["n"])
+        if unit == "year":
+            return DateValue.year(anchor.year - n)
+        if unit == "month":
+            y, m = divmod(anchor.year * 12 + anchor.month - 1 - n, 12)
+            return DateValue.month(y, m + 1)
+        d = anchor - timedelta(days=n * (7 if unit == "week" else 1))
+        return DateValue.day(d) if unit == "day" else DateValue.span(d - timedelta(days=3), d + timedelta(days=3))
+    if kind == "last":
+        if unit == "year":
+            return DateValue.year(anchor.year - 1)
+        if unit == "month":
+            y, m = divmod(anchor.year * 12 + anchor.month - 2, 12)
+            return DateValue.month(y, m + 1)
+        start = anchor - timedelta(days=anchor.weekday() + 7)
+        return DateValue.span(start, start + timedelta(days=6))
+    if kind == "recent":
+        days = {"day": 7, "week": 28, "month": 120}[unit]
+        return DateValue.span(anchor - timedelta(days=days), anchor)
+    if kind == "this":
+        if unit == "year":
+            return DateValue.year(anchor.year)
+        if unit == "month":
+            return DateValue.month(anchor.year, anchor.month)
+        return DateValue.span(anchor - timedelta(days=anchor.weekday()), anchor)
+    if kind == "dayword":
+        return DateValue.day(anchor - timedelta(days=1 if g["word"].lower() == "yesterday" else 0))
+    return None
+
+
+def find_dates(text: str, anchor: date | None = None) -> list[DateMention]:
+    """Every date expression in ``text``, resolved against ``anchor`` (the publication date) where relative."""
+    found = []
+    for m in DATE_RE.finditer(text):
+        kind = m.lastgroup if m.lastgroup in dict(_PATTERNS) else next(k for k, _ in _PATTERNS if m[k])
+        groups = {k[len(kind) + 1:]: v for k, v in m.groupdict().items() if k.startswith(kind + "_") and v}
+        found.append(DateMention(m.start(), m.end(), m[0], _resolve(kind, groups, anchor)))
+    return found
+
+
+def parse_date(text: str) -> DateValue:
+    """One date given by a user ("2022", "June 2024", "2024-06-01", "October 12, 2025"); ValueError otherwise."""
+    text = text.strip()
+    if re.fullmatch(_YEAR, text):
+        return DateValue.year(int(text))
+    m = re.fullmatch(rf"(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])", text)
+    if m:
+        return DateValue.month(int(m["y"]), int(m["m"]))
+    mentions = [d for d in find_dates(text) if d.value]
+    if len(mentions) == 1 and mentions[0].text.strip() == text:
+        return mentions[0].value
+    raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'June 2024')")

@@ -1,0 +1,371 @@
+"""Claims from an article: mentions become tokens, rules match the masked sentences, roles are resolved.
+
+A masked sentence replaces every mention with a token naming its kind and index, e.g.
+"⟨A0⟩ soldiers have started arriving in ⟨S1⟩'s Pacific region", so that rules (ingest/patterns/*.toml) speak
+of slots rather than of names. Each claim keeps the span of its whole sentence as evidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from ontology.terms import ID
+
+from .dates import DateValue, find_dates
+from .gazetteer import DEMONYM, ORG, PERSON, STATE, Entity, Gazetteer
+from .numbers import QUANTITY_RE, Quantity, parse_quantity
+from .patterns import Rule, RuleSet
+from .reader import Article
+from .sentences import split_sentences
+
+CONTEXT_SENTENCES = 3  # how far back a rule's missing role may be looked up
+NEGATION_LOOKBACK = 60  # characters before a match searched for a negation cue
+REVERSAL_LOOKAHEAD = 40
+_TOKEN = re.compile(r"⟨([SAPODN])(\d+)⟩")
+
+
+@dataclass(frozen=True)
+class Treaty:
+    key: str
+    name: str | None
+    types: frozenset[str]
+    parties: tuple[str, ...]
+    date: DateValue | None
+    place: str | None
+
+
+@dataclass
+class Claim:
+    type: str
+    actor: str | None  # entity IRIs
+    counterpart: str | None
+    start: int  # the sentence's span in the article text
+    end: int
+    rule: str
+    certainty: str = "asserted"  # "asserted" | "hedged" | "planned"
+    date: DateValue | None = None
+    place: str | None = None
+    quantity: Quantity | None = None
+    role: str | None = None  # a deployment's role
+    treaty: Treaty | None = None
+    against: str | None = None
+    office: str | None = None
+    signatory: str | None = None  # the person who signed for the actor state
+    sentence: int = 0
+
+    @property
+    def hedged(self) -> bool:
+        return self.certainty != "asserted"
+
+
+@dataclass
+class Extraction:
+    article: Article
+    claims: list[Claim]
+    entities: dict[str, Entity]  # entities the article introduced that the reference data lacks
+    not_before: DateValue | None  # for an undated article: the latest date it mentions
+
+
+@dataclass
+class _Item:
+    start: int
+    end: int
+    kind: str  # S A P O D N
+    value: object  # entity IRI, DateValue or Quantity
+    text: str
+
+
+@dataclass
+class _Draft:
+    """A rule's match before its roles are resolved."""
+
+    rule: Rule
+    span: tuple[int, int]  # in the masked sentence
+    roles: dict[str, list[_Item]]
+    texts: dict[str, str]
+
+
+@dataclass
+class _Document:
+    """What an article has said so far: office holders, claims and the last treaty, for later sentences."""
+
+    published: DateValue | None
+    leaders: dict[str, str] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+    last_treaty: Treaty | None = None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class Extractor:
+    """Runs a rule set with a gazetteer over articles."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: RuleSet):
+        self.gaz = gazetteer
+        self.rules = rules
+        self._treatyref = re.compile(rules.macros["TREATYREF"], re.IGNORECASE)
+
+    # --- masking -------------------------------------------------------------------------------------
+    def _items(self, text: str, start: int, end: int, anchor) -> list[_Item]:
+        items = [_Item(m.start, m.end, m.kind, m.iri, text[m.start:m.end]) for m in self.gaz.find(text, start, end)]
+        sentence = text[start:end]
+        for d in find_dates(sentence, anchor):
+            items.append(_Item(start + d.start, start + d.end, "D", d.value, d.text))
+        for m in QUANTITY_RE.finditer(sentence):
+            q = parse_quantity(m[0])
+            if q is not None:
+                items.append(_Item(start + m.start(), start + m.end(), "N", q, m[0]))
+        items.sort(key=lambda i: (i.start, -(i.end - i.start), "SAPODN".index(i.kind)))
+        kept, last_end = [], -1
+        for item in items:
+            if item.start >= last_end:
+                kept.append(item)
+                last_end = item.end
+        return kept
+
+    @staticmethod
+    def _mask(text: str, start: int, end: int, items: list[_Item]) -> str:
+        parts, pos = [], start
+        for i, item in enumerate(items):
+            parts.append(text[pos:item.start])
+            parts.append(f"⟨{item.kind}{i}⟩")
+            pos = item.end
+        parts.append(text[pos:end])
+        return "".join(parts)
+
+    @staticmethod
+    def _render(fragment: str, items: list[_Item]) -> str:
+        """A masked fragment with its tokens turned back into the words they stand for."""
+        return _TOKEN.sub(lambda m: items[int(m[2])].text, fragment).strip()
+
+    # --- matching ------------------------------------------------------------------------------------
+    def _new_person(self, name: str, doc_entities: dict[str, Entity]) -> str:
+        iri = ID.person(_slug(name)).value
+        if iri not in self.gaz.entities:
+            doc_entities.setdefault(iri, Entity(iri, name, "person", code=_slug(name), linked=False))
+        return iri
+
+    def _draft(self, rule: Rule, m: re.Match, items: list[_Item], doc_entities) -> _Draft:
+        roles: dict[str, list[_Item]] = {}
+        texts: dict[str, str] = {}
+        for group, value in m.groupdict().items():
+            if value is None:
+                continue
+            role = group.split("__")[0]
+            texts.setdefault(role, value)
+            tokens = [items[int(t[2])] for t in _TOKEN.finditer(value)]
+            if not tokens and role in ("actor", "counterpart", "against"):  # a NAME slot
+                name = value.strip()
+                iri = self._new_person(name, doc_entities)
+                tokens = [_Item(-1, -1, PERSON, iri, name)]
+            roles.setdefault(role, tokens)
+        return _Draft(rule, m.span(), roles, texts)
+
+    def _collapse(self, masked: str, items: list[_Item], doc_entities, drafts: list[_Draft]) -> str:
+        """Run office-holder rules; each match then reads as the person's token alone."""
+        for rule in self.rules.rules:
+            if not rule.collapse:
+                break
+            while (m := rule.regex.search(masked)) is not None:
+                draft = self._draft(rule, m, items, doc_entities)
+                person = draft.roles.get("actor", [None])[0]
+                if person is None:
+                    break
+                if person.start == -1:  # a person introduced here: give them a token of their own
+                    items.append(person)
+                index = items.index(person)
+                drafts.append(replace(draft, span=(m.start(), m.start())))
+                masked = masked[:m.start()] + f"⟨P{index}⟩" + masked[m.end():]
+        return masked
+
+    def _match(self, masked: str, items, doc_entities) -> tuple[str, list[_Draft]]:
+        drafts: list[_Draft] = []
+        masked = self._collapse(masked, items, doc_entities, drafts)
+        cues = self.rules.cues
+        taken: list[tuple[str, int, int]] = []
+        for rule in self.rules.rules:
+            if rule.collapse:
+                continue
+            for m in rule.regex.finditer(masked):
+                s, e = m.span()
+                if any(t == rule.type and s < te and ts < e for t, ts, te in taken):
+                    continue  # an earlier rule already read this text as a claim of this type
+                if cues.negation.search(masked, max(0, s - NEGATION_LOOKBACK), e):
+                    continue
+                if cues.reversal.search(masked, e, e + REVERSAL_LOOKAHEAD):
+                    continue
+                taken.append((rule.type, s, e))
+                drafts.append(self._draft(rule, m, items, doc_entities))
+        return masked, drafts
+
+    # --- resolving -----------------------------------------------------------------------------------
+    def _state(self, iri: str | None, doc: _Document, on: DateValue | None) -> str | None:
+        """The state an entity stands for: itself, or the state whose office a person holds."""
+        if iri is None:
+            return None
+        entity = self.gaz.entities.get(iri)
+        if entity is not None and entity.kind in ("state", "organization"):
+            return iri
+        if iri in doc.leaders:
+            return doc.leaders[iri]
+        day = (on or doc.published)
+        return self.gaz.state_of(iri, day.earliest if day else None)
+
+    def _from_context(self, role: str, known: str | None, doc: _Document, sentence: int, current) -> str | None:
+        """The other party of the latest nearby claim that involves ``known`` (or its ``role``, if none)."""
+        window = [c for c in doc.claims if c.sentence >= sentence - CONTEXT_SENTENCES] + current
+        known_state = self._state(known, doc, None)
+        for claim in reversed(window):
+            if claim.type == "leader_of":
+                continue
+            if known is None:
+                value = getattr(claim, role)
+                if value:
+                    return value
+                continue
+            parties = [claim.actor, claim.counterpart]
+            states = [self._state(p, doc, None) for p in parties]
+            if known_state in states:
+                other = parties[1 - states.index(known_state)]
+                if other and self._state(other, doc, None) != known_state:
+                    return other
+        return None
+
+    def _nearest_date(self, draft: _Draft, masked: str, items) -> DateValue | None:
+        if "date" in draft.roles and draft.roles["date"]:
+            return draft.roles["date"][0].value
+        best, best_distance = None, None
+        for t in _TOKEN.finditer(masked):
+            if t[1] != "D" or items[int(t[2])].value is None:
+                continue
+            s, e = draft.span
+            distance = 0 if s <= t.start() < e else min(abs(t.start() - e), abs(t.start() - s))
+            if best_distance is None or distance < best_distance:
+                best, best_distance = items[int(t[2])].value, distance
+        return best
+
+    def _certainty(self, sentence_text: str) -> str:
+        if self.rules.cues.hedge.search(sentence_text):
+            return "hedged"
+        if self.rules.cues.planned.search(sentence_text):
+            return "planned"
+        return "asserted"
+
+    def _first_key(self, table, text: str) -> str | None:
+        return next((key for key, rx in table if rx.search(text)), None)
+
+    def _treaty(self, draft: _Draft, claim: Claim, sentence_text: str, doc: _Document) -> Treaty | None:
+        text = draft.texts.get("treaty")
+        previous = doc.last_treaty if (text and self._treatyref.fullmatch(text.strip())) else None
+        name = None if previous or not text else re.sub(r"^(?:the|a)\s+", "", text.strip(), flags=re.I)
+        types = {k for k, rx in self.rules.treaty_types if rx.search(sentence_text)}
+        if previous:
+            types |= previous.types
+            claim.date = claim.date or previous.date
+            name = previous.name
+        parties = tuple(sorted(p for p in (claim.actor, claim.counterpart) if p))
+        if previous and len(parties) < 2:
+            parties = previous.parties
+        codes = "-".join(p.rsplit("/", 1)[-1] for p in parties)
+        key = previous.key if previous else (
+            f"{codes}-{claim.date.iso[:7]}" if claim.date else f"{codes}-{_slug(name)}" if name else codes)
+        place = claim.place or (previous.place if previous else None)
+        return Treaty(key, name, frozenset(types), parties, claim.date if claim.type == "treaty_signed" else
+                      (previous.date if previous else None), place)
+
+    def _claims(self, draft: _Draft, masked: str, items, sentence_text: str, span, index: int,
+                doc: _Document, current: list[Claim], entities: dict[str, Entity]) -> list[Claim]:
+        rule = draft.rule
+        settings = self.rules.claim_types[rule.type]
+        date_value = self._nearest_date(draft, masked, items)
+        base = Claim(rule.type, None, None, span[0], span[1], rule.id, self._certainty(sentence_text),
+                     date_value, sentence=index)
+        if "place" in draft.texts:
+            base.place = re.sub(r"^the\s+", "", self._render(draft.texts["place"], items), flags=re.I)
+        elif rule.place_role and draft.roles.get(rule.place_role):
+            base.place = draft.roles[rule.place_role][0].text
+        if draft.roles.get("quantity"):
+            base.quantity = draft.roles["quantity"][0].value
+        if "office" in draft.texts:
+            base.office = draft.texts["office"].strip()
+        if rule.type == "deployment":
+            base.role = self._first_key(self.rules.deployment_roles, sentence_text)
+        actors = [i.value for i in draft.roles.get("actor", []) if i.kind in (STATE, DEMONYM, PERSON, ORG)]
+        counterparts = [i.value for i in draft.roles.get("counterpart", []) if i.kind in (STATE, DEMONYM, PERSON, ORG)]
+        against = next((i.value for i in draft.roles.get("against", [])), None)
+        if not counterparts and len(actors) > 1 and settings.get("symmetric"):
+            pairs = [(a, b) for n, a in enumerate(actors) for b in actors[n + 1:]]
+        else:
+            pairs = [(a, b) for a in actors or [None] for b in counterparts or [None]]
+        claims = []
+        for actor, counterpart in pairs:
+            claim = replace(base, actor=actor, counterpart=counterpart)
+            if actor is None and "actor" in rule.context:
+                claim.actor = self._from_context("actor", counterpart, doc, index, current)
+            if counterpart is None and "counterpart" in rule.context:
+                claim.counterpart = self._from_context("counterpart", claim.actor, doc, index, current)
+            if settings["roles"] == "state":
+                if rule.type == "treaty_signed" and self._is_person(claim.actor, entities):
+                    claim.signatory = claim.actor
+                claim.actor = self._state(claim.actor, doc, claim.date)
+                claim.counterpart = self._state(claim.counterpart, doc, claim.date)
+                claim.against = self._state(against, doc, claim.date)
+            if rule.type == "leader_of" and claim.counterpart:
+                claim.counterpart = self._state(claim.counterpart, doc, claim.date)
+            if rule.type in ("treaty_signed", "treaty_in_force"):
+                claim.treaty = self._treaty(draft, claim, sentence_text, doc)
+                if claim.treaty and (claim.actor is None or claim.counterpart is None) and len(claim.treaty.parties) == 2:
+                    claim.actor, claim.counterpart = claim.treaty.parties
+            needed = {"actor", "counterpart"} - set(settings.get("optional", ()))
+            if any(getattr(claim, r) is None for r in needed) or (claim.actor == claim.counterpart):
+                continue
+            if rule.type == "leader_of":
+                doc.leaders[claim.actor] = claim.counterpart
+            if claim.treaty:
+                doc.last_treaty = claim.treaty
+            claims.append(claim)
+        return claims
+
+    def _is_person(self, iri: str | None, entities: dict[str, Entity]) -> bool:
+        entity = self.gaz.entities.get(iri or "") or entities.get(iri or "")
+        return entity is not None and entity.kind == "person"
+
+    # --- whole articles ------------------------------------------------------------------------------
+    def extract(self, article: Article) -> Extraction:
+        text = article.text
+        anchor = article.published.earliest if article.published else None
+        doc = _Document(article.published)
+        entities: dict[str, Entity] = {}
+        latest_mentioned: DateValue | None = None
+        for index, (start, end) in enumerate(split_sentences(text, article.body)):
+            items = self._items(text, start, end, anchor)
+            for item in items:
+                if item.kind == "D" and item.value and (latest_mentioned is None or item.value.earliest > latest_mentioned.earliest):
+                    latest_mentioned = item.value
+            if not any(i.kind in "SAPO" for i in items):
+                continue
+            masked, drafts = self._match(self._mask(text, start, end, items), items, entities)
+            sentence_text = text[start:end]
+            current: list[Claim] = []
+            for draft in drafts:
+                current.extend(self._claims(draft, masked, items, sentence_text, (start, end), index, doc, current,
+                                            entities))
+            doc.claims.extend(current)
+        claims = self._deduplicate(doc.claims)
+        not_before = None if article.published else latest_mentioned
+        return Extraction(article, claims, entities, not_before)
+
+    def _deduplicate(self, claims: list[Claim]) -> list[Claim]:
+        """One claim per sentence, type and parties (several rules may read the same statement)."""
+        seen, unique = set(), []
+        for c in claims:
+            symmetric = self.rules.claim_types[c.type].get("symmetric")
+            parties = tuple(sorted((c.actor or "", c.counterpart or ""))) if symmetric else (c.actor, c.counterpart)
+            key = (c.start, c.type, parties)
+            if key not in seen:
+                seen.add(key)
+                unique.append(c)
+        return unique
