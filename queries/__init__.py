@@ -1,0 +1,1 @@
+"""Canned SPARQL queries, derivation rules, the runner that binds their parameters, and the CLI."""

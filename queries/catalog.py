@@ -1,0 +1,76 @@
+"""SPARQL files shipped with the package, with the header that says what each one is.
+
+A file starts with comment lines ``# key: value``: ``title``, ``description``, and for canned queries one
+``param`` line per parameter — ``# param: NAME KIND required|optional — what it means`` — where KIND is
+``entity``, ``date-after``, ``date-before``, ``stance`` or ``text``. A parameter is a variable of the same name in the query,
+bound as an RDF term, never pasted into the text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ontology.terms import sparql_prologue
+
+PARAM_KINDS = ("entity", "date-after", "date-before", "stance", "text")
+_HEADER = re.compile(r"#\s*(\w[\w-]*)\s*:\s*(.*)")
+_PARAM = re.compile(r"(?P<name>\w+)\s+(?P<kind>[\w-]+)\s+(?P<need>required|optional)\s*(?:—|-)?\s*(?P<help>.*)")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    required: bool
+    help: str
+
+
+@dataclass(frozen=True)
+class SparqlFile:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    example: str
+    text: str  # the query with the project's PREFIX lines in front
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def parse(name: str, text: str) -> SparqlFile:
+    header: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        m = _HEADER.fullmatch(line.strip())
+        if not line.startswith("#"):
+            break
+        if m:
+            header.setdefault(m[1], []).append(m[2].strip())
+    params = []
+    for spec in header.get("param", []):
+        m = _PARAM.fullmatch(spec)
+        if not m or m["kind"] not in PARAM_KINDS:
+            raise ValueError(f"{name}: bad param line {spec!r}")
+        params.append(Param(m["name"], m["kind"], m["need"] == "required", m["help"]))
+    return SparqlFile(name, header.get("title", [name])[0], " ".join(header.get("description", [])),
+                      tuple(params), header.get("example", [""])[0], sparql_prologue() + text)
+
+
+def _load(folder: str) -> dict[str, SparqlFile]:
+    root = resources.files("queries").joinpath(folder)
+    files = sorted((f for f in root.iterdir() if f.name.endswith(".rq")), key=lambda f: f.name)
+    return {f.name[:-3]: parse(f.name[:-3], f.read_text("utf-8")) for f in files}
+
+
+@lru_cache(maxsize=1)
+def canned() -> dict[str, SparqlFile]:
+    """The canned queries, by name."""
+    return _load("canned")
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict[str, SparqlFile]:
+    """The derivation rules (CONSTRUCT), by name."""
+    return _load("rules")

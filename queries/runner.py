@@ -1,0 +1,148 @@
+"""Running canned queries: parameters checked and bound as RDF terms, rows grouped into answers with evidence.
+
+Binding: the runner puts one ``VALUES`` row at the head of the query's outer ``WHERE`` group, holding each
+parameter as an RDF term serialised by pyoxigraph (IRIs validated, literals escaped) or ``UNDEF``. The text a
+user typed is never spliced into the query, and the same bound query runs unchanged on any SPARQL 1.1 store.
+
+Grouping: a query returns one row per piece of evidence. Columns named in ``EVIDENCE_COLUMNS`` describe that
+evidence; all other columns identify the answer. Rows with the same answer merge into one answer that lists
+all its evidence, counts its distinct sources, and takes the earliest stated date (else the earliest
+publication date, else the earliest lower bound) as its date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ingest import gazetteer
+from ingest.dates import parse_date
+from ingest.errors import UserError
+from ingest.store import Rows, Store
+from ontology.terms import AK, XSD
+
+from .catalog import SparqlFile, canned
+
+EVIDENCE_COLUMNS = ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim", "source", "start",
+                    "end", "quote")
+_BASIS_ORDER = {"stated": 0, "reported": 1, "not-before": 2}
+_STANCES = {"aligned": AK.Aligned, "opposed": AK.Opposed, "neutral": AK.Neutral}
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+@dataclass
+class Answer:
+    query: str
+    params: dict[str, str]
+    columns: list[str]  # the answer columns, then date, date_basis, hedged, sources
+    rows: list[dict]
+
+
+def get_query(name: str) -> SparqlFile:
+    queries = canned()
+    if name not in queries:
+        raise UserError(f"unknown query {name!r}; run 'alliance-kg queries' to list them ({', '.join(queries)})")
+    return queries[name]
+
+
+def _term(query: SparqlFile, name: str, value: str) -> ox.NamedNode | ox.Literal:
+    param = query.param(name)
+    if param.kind == "entity":
+        entity = gazetteer.load().resolve(value)
+        if entity is not None:
+            return ox.NamedNode(entity.iri)
+        if re.match(r"https?://", value):
+            try:
+                return ox.NamedNode(value)
+            except ValueError as e:
+                raise UserError(f"--param {name}: not a valid IRI ({e})") from None
+        raise UserError(f"--param {name}={value!r}: no state, person or organization of that name in the reference data")
+    if param.kind in ("date-after", "date-before"):
+        try:
+            period = parse_date(value)
+        except ValueError as e:
+            raise UserError(f"--param {name}: {e}") from None
+        day = period.latest if param.kind == "date-after" else period.earliest
+        return ox.Literal(day.isoformat(), datatype=XSD.date)
+    if param.kind == "stance":
+        if value.lower() not in _STANCES:
+            raise UserError(f"--param {name}={value!r}: use one of {', '.join(_STANCES)}")
+        return _STANCES[value.lower()]
+    return ox.Literal(value)
+
+
+def bind_params(query: SparqlFile, raw: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal | None]:
+    """Check ``raw`` against the query's declared parameters and turn each value into an RDF term."""
+    declared = {p.name for p in query.params}
+    for name in raw:
+        if name not in declared:
+            listed = ", ".join(sorted(declared)) or "none"
+            raise UserError(f"--param {name}: query {query.name!r} has no such parameter (its parameters: {listed})")
+    for p in query.params:
+        if p.required and not raw.get(p.name):
+            raise UserError(f"--param {p.name}: required by query {query.name!r} ({p.help})")
+    return {p.name: (_term(query, p.name, raw[p.name]) if raw.get(p.name) else None) for p in query.params}
+
+
+def bound_text(query: SparqlFile, terms: dict[str, object]) -> str:
+    """The query text with its parameters bound in a VALUES row at the head of the outer WHERE group."""
+    if not terms:
+        return query.text
+    names = " ".join(f"?{n}" for n in terms)
+    values = " ".join("UNDEF" if t is None else str(t) for t in terms.values())
+    m = _WHERE.search(query.text)
+    return f"{query.text[:m.end()]}\n  VALUES ({names}) {{ ({values}) }}{query.text[m.end():]}"
+
+
+def python_value(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        if term.datatype == XSD.integer:
+            return int(term.value)
+        if term.datatype == XSD.boolean:
+            return term.value == "true"
+    return term.value
+
+
+def group(rows: Rows) -> tuple[list[str], list[dict]]:
+    """Merge evidence rows into answers (see the module docstring)."""
+    keys = [c for c in rows.columns if c not in EVIDENCE_COLUMNS]
+    answers: dict[tuple, dict] = {}
+    for row in rows.rows:
+        values = {c: python_value(v) for c, v in row.items()}
+        key = tuple(values[c] for c in keys)
+        answer = answers.setdefault(key, {**{c: values[c] for c in keys}, "evidence": []})
+        if values.get("source") is not None:
+            evidence = {c: values.get(c) for c in EVIDENCE_COLUMNS if c in values}
+            if evidence not in answer["evidence"]:
+                answer["evidence"].append(evidence)
+    for answer in answers.values():
+        dated = sorted((_BASIS_ORDER[e["basis"]], e["date"]) for e in answer["evidence"] if e.get("basis") in _BASIS_ORDER)
+        answer["date"] = dated[0][1] if dated else None
+        answer["date_basis"] = next((b for b, o in _BASIS_ORDER.items() if dated and o == dated[0][0]), None)
+        answer["hedged"] = bool(answer["evidence"]) and all(e.get("hedged") for e in answer["evidence"])
+        answer["sources"] = len({e["source"] for e in answer["evidence"]})
+        answer["evidence"] = [{"source": e["source"], "start": e["start"], "end": e["end"], "quote": e["quote"],
+                               **{c: e[c] for c in ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim")
+                                  if c in e}} for e in answer["evidence"]]
+    return keys + ["date", "date_basis", "hedged", "sources"], list(answers.values())
+
+
+def run(store: Store, name: str, raw: dict[str, str]) -> Answer:
+    """Run canned query ``name`` with user parameters ``raw`` and return grouped answers."""
+    query = get_query(name)
+    terms = bind_params(query, raw)
+    rows = store.select(bound_text(query, terms))
+    rows = Rows([c for c in rows.columns if c not in terms], rows.rows)
+    columns, answers = group(rows)
+    return Answer(name, {k: v for k, v in raw.items() if v}, columns, answers)
+
+
+def run_flat(store: Store, name: str, raw: dict[str, str]) -> Rows:
+    """Run a canned query and return its rows as they come, one per row of the result."""
+    query = get_query(name)
+    terms = bind_params(query, raw)
+    rows = store.select(bound_text(query, terms))
+    return Rows([c for c in rows.columns if c not in terms], rows.rows)
