@@ -77,13 +77,18 @@ def document_dataset(result: Extraction) -> tuple[ox.NamedNode, list[ox.Quad]]:
     return doc, quads + derive(quads, doc)
 
 
-def ingest(paths: Iterable[Path], store: Store, extra_patterns: tuple[str, ...] = (),
-           progress: Callable[[str], None] | None = None) -> IngestReport:
-    """Ingest every article under ``paths``; a bad file is reported and skipped, the batch goes on."""
+def ingest(paths: Iterable[Path], store: Store, extra_patterns: tuple[str, ...] = ()) -> IngestReport:
+    """Ingest every article under ``paths``."""
+    return ingest_articles(find_articles(paths), store, extra_patterns)
+
+
+def ingest_articles(articles: list[tuple[Path, Path]], store: Store, extra_patterns: tuple[str, ...] = (),
+                    progress: Callable[[str], None] | None = None) -> IngestReport:
+    """Ingest (file, root) pairs; a bad file is reported and skipped, the batch goes on."""
     extractor = Extractor(gazetteer.load(), patterns.load(tuple(extra_patterns)))
     prepare_store(store)
     report = IngestReport()
-    for file, root in find_articles(paths):
+    for file, root in articles:
         rel = file.relative_to(root).as_posix()
         try:
             article = read_file(file, root)

@@ -70,6 +70,11 @@ def canned() -> dict[str, SparqlFile]:
     return _load("canned")
 
 
+def stats() -> SparqlFile:
+    """The query behind 'alliance-kg stats'."""
+    return parse("stats", resources.files("queries").joinpath("stats.rq").read_text("utf-8"))
+
+
 @lru_cache(maxsize=1)
 def rules() -> dict[str, SparqlFile]:
     """The derivation rules (CONSTRUCT), by name."""

@@ -23,6 +23,7 @@ from ingest.store import Rows, Store
 from ontology.terms import AK, XSD
 
 from .catalog import SparqlFile, canned
+from .catalog import stats as stats_query
 
 EVIDENCE_COLUMNS = ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim", "source", "start",
                     "end", "quote")
@@ -124,6 +125,8 @@ def group(rows: Rows) -> tuple[list[str], list[dict]]:
         answer["date_basis"] = next((b for b, o in _BASIS_ORDER.items() if dated and o == dated[0][0]), None)
         answer["hedged"] = bool(answer["evidence"]) and all(e.get("hedged") for e in answer["evidence"])
         answer["sources"] = len({e["source"] for e in answer["evidence"]})
+        answer["evidence"].sort(key=lambda e: (bool(e.get("hedged")), _BASIS_ORDER.get(e.get("basis"), 3),
+                                               e.get("date") or "", e["source"], e["start"]))
         answer["evidence"] = [{"source": e["source"], "start": e["start"], "end": e["end"], "quote": e["quote"],
                                **{c: e[c] for c in ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim")
                                   if c in e}} for e in answer["evidence"]]
@@ -146,3 +149,26 @@ def run_flat(store: Store, name: str, raw: dict[str, str]) -> Rows:
     terms = bind_params(query, raw)
     rows = store.select(bound_text(query, terms))
     return Rows([c for c in rows.columns if c not in terms], rows.rows)
+
+
+CLAIM_FIELDS = ("type", "subject", "object", "subject_id", "object_id", "date", "place", "quantity", "hedged",
+                "certainty", "rule", "claim", "source", "start", "end", "quote")
+
+
+def claims(store: Store, kind: str | None = None, file: str | None = None) -> list[dict]:
+    """Every claim as a record of the ``claims --format jsonl`` contract; ``date`` is the stated date only."""
+    rows = run_flat(store, "claims", {"kind": kind or "", "file": file or ""})
+    records = []
+    for row in rows.rows:
+        values = {c: python_value(v) for c, v in row.items()}
+        if values.get("basis") != "stated":
+            values["date"] = None
+        records.append({f: values.get(f) for f in CLAIM_FIELDS})
+    return records
+
+
+def stats(store: Store) -> list[dict]:
+    """What the store holds, counted."""
+    rows = store.select(stats_query().text)
+    return sorted(({"what": r["what"].value, "count": int(r["count"].value)} for r in rows.rows),
+                  key=lambda r: r["what"])

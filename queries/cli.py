@@ -1,0 +1,241 @@
+"""The alliance-kg command line: each command parses its options, calls one library function, formats."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from ingest.errors import UserError
+from ingest.pipeline import find_articles, ingest_articles
+from ingest.store import DEFAULT_STORE, STORE_ENV, Store
+from ontology.terms import sparql_prologue
+
+from . import formatting as fmt
+from . import questions, runner
+from .catalog import canned
+
+EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
+                  "jsonld": ox.RdfFormat.JSON_LD}
+ANSWER_FORMATS = click.Choice([fmt.TABLE, fmt.JSON, fmt.CSV])
+
+
+def _open(ctx: click.Context, write: bool = False) -> Store:
+    return Store(ctx.obj["store"], read_only=not write)
+
+
+def _param_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--param")
+        params[key.strip()] = value.strip()
+    return params
+
+
+def _echo_answer(answer: runner.Answer, output: str):
+    if output == fmt.JSON:
+        click.echo(fmt.answer_json(answer))
+    elif output == fmt.CSV:
+        click.echo(fmt.answer_csv(answer))
+    else:
+        click.echo(fmt.answer_table(answer))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), envvar=STORE_ENV,
+              default=DEFAULT_STORE, show_default=True, show_envvar=True, help="Folder of the embedded store.")
+@click.version_option(package_name="alliance-kg")
+@click.pass_context
+def cli(ctx: click.Context, store: Path):
+    """Turn geopolitical news articles into a knowledge graph of alliances, and ask it questions.
+
+    \b
+    Example:
+      alliance-kg ingest data/articles
+      alliance-kg ask "who aligned with Russia after 2022?"
+    """
+    ctx.obj = {"store": store}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--patterns", "pattern_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Extra folder of *.toml rule files (repeatable).")
+@click.option("--format", "output", type=click.Choice([fmt.TABLE, fmt.JSON]), default=fmt.TABLE, show_default=True)
+@click.pass_context
+def ingest(ctx, paths, pattern_dirs, output):
+    """Read article files (.txt files or folders of them) into the store.
+
+    Unchanged files are skipped, changed ones replace what they said before. A bad file is reported on
+    stderr and the batch goes on; the exit status is 1 if any file failed.
+
+    \b
+    Example:
+      alliance-kg ingest data/articles
+    """
+    articles = find_articles(paths)
+    store = _open(ctx, write=True)
+    with click.progressbar(length=len(articles), label="Ingesting", file=sys.stderr, show_pos=True,
+                           show_eta=True, hidden=not sys.stderr.isatty()) as bar:
+        report = ingest_articles(articles, store, tuple(pattern_dirs), progress=lambda _: bar.update(1))
+    for path, reason in report.failed:
+        click.echo(f"error: {reason}", err=True)
+    summary = {"added": len(report.added), "replaced": len(report.replaced), "unchanged": len(report.unchanged),
+               "failed": len(report.failed), "claims": report.claims}
+    if output == fmt.JSON:
+        click.echo(fmt.rows_json(summary))
+    else:
+        click.echo(", ".join(f"{v} {k}" for k, v in summary.items()))
+    if not report.ok:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--format", "output", type=ANSWER_FORMATS, default=fmt.TABLE, show_default=True)
+@click.pass_context
+def ask(ctx, question, output):
+    """Answer a question in plain words, with the sentences that support each answer.
+
+    A question that matches no known form gets the list of forms, with examples, and exit status 1.
+
+    \b
+    Example:
+      alliance-kg ask "who aligned with Russia after 2022?" --format json
+    """
+    name, params = questions.match(question)
+    _echo_answer(runner.run(_open(ctx), name, params), output)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--param", "pairs", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "output", type=ANSWER_FORMATS, default=fmt.TABLE, show_default=True)
+@click.pass_context
+def query(ctx, name, pairs, output):
+    """Run canned query NAME ('alliance-kg queries' lists them).
+
+    \b
+    Example:
+      alliance-kg query aligned-with --param state=Russia --param after=2022
+    """
+    _echo_answer(runner.run(_open(ctx), name, _param_pairs(pairs)), output)
+
+
+@cli.command("queries")
+@click.option("--format", "output", type=click.Choice([fmt.TABLE, fmt.JSON]), default=fmt.TABLE, show_default=True)
+def list_queries(output):
+    """List the canned queries with their parameters.
+
+    \b
+    Example:
+      alliance-kg queries --format json
+    """
+    rows = [{"name": q.name, "title": q.title, "description": q.description,
+             "params": [{"name": p.name, "kind": p.kind, "required": p.required, "help": p.help} for p in q.params],
+             "example": q.example} for q in canned().values() if q.name != "claims"]
+    if output == fmt.JSON:
+        click.echo(fmt.rows_json(rows))
+        return
+    for row in rows:
+        params = " ".join(f"{p['name']}=…" if p["required"] else f"[{p['name']}=…]" for p in row["params"])
+        click.echo(f"{row['name']:20} {row['title']}  {params}".rstrip())
+        click.echo(f"{'':20} e.g. {row['example']}")
+
+
+@cli.command()
+@click.argument("query_or_file")
+@click.option("--format", "output", type=ANSWER_FORMATS, default=fmt.TABLE, show_default=True)
+@click.pass_context
+def sparql(ctx, query_or_file, output):
+    """Run a SPARQL SELECT or ASK query, given as text or as a file.
+
+    The project's prefixes (ak:, akt:, akg:, prov:, oa:, ...) are predeclared.
+
+    \b
+    Example:
+      alliance-kg sparql "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    """
+    path = Path(query_or_file)
+    text = path.read_text("utf-8") if path.is_file() else query_or_file
+    try:
+        rows = _open(ctx).select(sparql_prologue() + text)
+    except SyntaxError as e:
+        raise UserError(f"sparql: {e}") from None
+    records = [{c: runner.python_value(v) for c, v in r.items()} for r in rows.rows]
+    if output == fmt.JSON:
+        click.echo(fmt.rows_json(records))
+    elif output == fmt.CSV:
+        click.echo(fmt.rows_csv(rows.columns, records))
+    else:
+        click.echo(fmt.table(rows.columns, records))
+
+
+@cli.command()
+@click.option("--type", "kind", help="Only claims of this type (e.g. deployment).")
+@click.option("--source", "file", help="Only claims from this source path.")
+@click.option("--format", "output", type=click.Choice([fmt.TABLE, fmt.JSONL, fmt.JSON, fmt.CSV]),
+              default=fmt.TABLE, show_default=True)
+@click.pass_context
+def claims(ctx, kind, file, output):
+    """List every claim with its sentence, offsets, date and hedging.
+
+    \b
+    Example:
+      alliance-kg claims --type deployment --format jsonl
+    """
+    records = runner.claims(_open(ctx), kind, file)
+    if output == fmt.JSONL:
+        if records:
+            click.echo(fmt.rows_jsonl(records))
+    elif output == fmt.JSON:
+        click.echo(fmt.rows_json(records))
+    elif output == fmt.CSV:
+        click.echo(fmt.rows_csv(list(runner.CLAIM_FIELDS), records))
+    else:
+        click.echo(fmt.table(["type", "subject", "object", "date", "hedged", "source", "start", "end"], records))
+
+
+@cli.command()
+@click.option("--format", "output", type=click.Choice(list(EXPORT_FORMATS)), default="trig", show_default=True)
+@click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@click.pass_context
+def export(ctx, output, target):
+    """Write the whole graph in a standard RDF format (turtle merges the named graphs).
+
+    \b
+    Example:
+      alliance-kg export --format nquads -o graph.nq
+    """
+    data = _open(ctx).dump(EXPORT_FORMATS[output])
+    if target:
+        target.write_bytes(data)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
+@cli.command()
+@click.option("--format", "output", type=click.Choice([fmt.TABLE, fmt.JSON, fmt.CSV]), default=fmt.TABLE, show_default=True)
+@click.pass_context
+def stats(ctx, output):
+    """Count what the store holds: documents, claims by type, stances, entities, triples.
+
+    \b
+    Example:
+      alliance-kg stats --format json
+    """
+    rows = runner.stats(_open(ctx))
+    if output == fmt.JSON:
+        click.echo(fmt.rows_json({r["what"]: r["count"] for r in rows}))
+    elif output == fmt.CSV:
+        click.echo(fmt.rows_csv(["what", "count"], rows))
+    else:
+        click.echo(fmt.table(["what", "count"], rows))
+
+
+def main():
+    cli(prog_name="alliance-kg")

@@ -1,0 +1,82 @@
+"""Answers and rows as readable tables, JSON, JSON Lines or CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .runner import Answer
+
+TABLE, JSON, JSONL, CSV = "table", "json", "jsonl", "csv"
+QUOTE_WIDTH = 100
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def table(columns: list[str], rows: list[dict]) -> str:
+    """A plain-text table with a header rule; empty results say so."""
+    if not rows:
+        return "(no results)"
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+    return "\n".join([line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)])
+
+
+def _shown_columns(answer: Answer) -> list[str]:
+    return [c for c in answer.columns if not c.endswith("_id")]
+
+
+def answer_table(answer: Answer, evidence_lines: int = 3) -> str:
+    """Each answer as a table row followed by its evidence: source, offsets and the sentence."""
+    if not answer.rows:
+        return "(no results)"
+    columns = _shown_columns(answer)
+    header = table(columns, answer.rows).splitlines()
+    out = header[:2]
+    for line, row in zip(header[2:], answer.rows):
+        out.append(line)
+        for e in row["evidence"][:evidence_lines]:
+            quote = e["quote"] if len(e["quote"]) <= QUOTE_WIDTH else e["quote"][:QUOTE_WIDTH - 1] + "…"
+            hedge = " (hedged)" if e.get("hedged") else ""
+            out.append(f"    {e['source']}:{e['start']}-{e['end']}{hedge}  “{quote}”")
+        if len(row["evidence"]) > evidence_lines:
+            out.append(f"    … and {len(row['evidence']) - evidence_lines} more (use --format json for all)")
+    return "\n".join(out)
+
+
+def answer_json(answer: Answer) -> str:
+    return json.dumps({"query": answer.query, "params": answer.params, "rows": answer.rows},
+                      ensure_ascii=False, indent=2)
+
+
+def answer_csv(answer: Answer) -> str:
+    """One line per piece of evidence, the answer's columns repeated."""
+    columns = answer.columns + ["source", "start", "end", "quote"]
+    lines = []
+    for row in answer.rows:
+        for e in row["evidence"] or [{}]:
+            lines.append({**{c: row.get(c) for c in answer.columns}, **{c: e.get(c) for c in columns[-4:]}})
+    return rows_csv(columns, lines)
+
+
+def rows_csv(columns: list[str], rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({c: ("" if r.get(c) is None else r.get(c)) for c in columns} for r in rows)
+    return buffer.getvalue().rstrip("\n")
+
+
+def rows_json(rows: list[dict]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def rows_jsonl(rows: list[dict]) -> str:
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
