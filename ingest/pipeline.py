@@ -62,11 +62,17 @@ def derive(quads: list[ox.Quad], doc: ox.NamedNode) -> list[ox.Quad]:
     return derived
 
 
+def ontology_quads() -> list[ox.Quad]:
+    """The ontology in its graph, blank nodes named by order of appearance so every load is the same."""
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+    stable = lambda t: names.setdefault(t, ox.BlankNode(f"ontology{len(names)}")) if isinstance(t, ox.BlankNode) else t
+    return [ox.Quad(stable(t.subject), t.predicate, stable(t.object), ONTOLOGY_GRAPH)
+            for t in ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE)]
+
+
 def prepare_store(store: Store):
     """Put the ontology and the reference entities into their graphs, if they changed since last time."""
-    store.ensure_graph(ONTOLOGY_GRAPH, lambda: (ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
-                                                for t in ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE)),
-                       fingerprint(ontology_turtle()))
+    store.ensure_graph(ONTOLOGY_GRAPH, ontology_quads, fingerprint(ontology_turtle()))
     reference = resources.files("ingest").joinpath("reference")
     texts = [f.read_text("utf-8") for f in sorted(reference.iterdir(), key=lambda f: f.name) if f.name.endswith(".csv")]
     store.ensure_graph(REFERENCE_GRAPH, lambda: reference_quads(gazetteer.load(), REFERENCE_GRAPH), fingerprint(*texts))

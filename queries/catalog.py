@@ -53,6 +53,8 @@ def parse(name: str, text: str) -> SparqlFile:
         m = _PARAM.fullmatch(spec)
         if not m or m["kind"] not in PARAM_KINDS:
             raise ValueError(f"{name}: bad param line {spec!r}")
+        if not re.search(rf"\?{m['name']}\b", text):
+            raise ValueError(f"{name}: param {m['name']} is not a variable of the query")
         params.append(Param(m["name"], m["kind"], m["need"] == "required", m["help"]))
     return SparqlFile(name, header.get("title", [name])[0], " ".join(header.get("description", [])),
                       tuple(params), header.get("example", [""])[0], sparql_prologue() + text)

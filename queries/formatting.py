@@ -8,7 +8,6 @@ import json
 from .runner import Answer
 
 TABLE, JSON, JSONL, CSV = "table", "json", "jsonl", "csv"
-QUOTE_WIDTH = 100
 
 
 def _cell(value) -> str:
@@ -43,9 +42,8 @@ def answer_table(answer: Answer, evidence_lines: int = 3) -> str:
     for line, row in zip(header[2:], answer.rows):
         out.append(line)
         for e in row["evidence"][:evidence_lines]:
-            quote = e["quote"] if len(e["quote"]) <= QUOTE_WIDTH else e["quote"][:QUOTE_WIDTH - 1] + "…"
             hedge = " (hedged)" if e.get("hedged") else ""
-            out.append(f"    {e['source']}:{e['start']}-{e['end']}{hedge}  “{quote}”")
+            out.append(f"    {e['source']}:{e['start']}-{e['end']}{hedge}  “{e['quote']}”")
         if len(row["evidence"]) > evidence_lines:
             out.append(f"    … and {len(row['evidence']) - evidence_lines} more (use --format json for all)")
     return "\n".join(out)

@@ -1,0 +1,106 @@
+"""Ingest against a real on-disk store: idempotence, replacement, bad files, extra pattern files."""
+import json
+
+from click.testing import CliRunner
+
+from ingest.store import Store
+from queries.cli import cli
+
+
+def ingest(store, *args):
+    return CliRunner().invoke(cli, ["--store", str(store), "ingest", *map(str, args), "--format", "json"])
+
+
+def dump(store) -> set:
+    return set(Store(store, read_only=True).quads())
+
+
+def test_reingesting_unchanged_files_changes_nothing(tmp_path, articles_copy):
+    store = tmp_path / "store"
+    first = ingest(store, articles_copy)
+    assert json.loads(first.stdout)["added"] == 4
+    before = dump(store)
+    second = ingest(store, articles_copy)
+    assert json.loads(second.stdout) == {"added": 0, "replaced": 0, "unchanged": 4, "failed": 0, "claims": 0}
+    assert dump(store) == before
+
+
+def test_a_changed_file_replaces_its_claims(tmp_path, articles_copy):
+    store = tmp_path / "store"
+    ingest(store, articles_copy)
+    article = articles_copy / "002_52543ea0e9029bda.txt"
+    article.write_text(article.read_text("utf-8").replace("Brazil’s Foreign Minister Mauro Vieira emphasized neutrality",
+                                                          "Brazil’s Foreign Minister Mauro Vieira criticized Russia"), "utf-8")
+    result = json.loads(ingest(store, articles_copy).stdout)
+    assert result["replaced"] == 1 and result["unchanged"] == 3
+    runner = CliRunner()
+    neutral = json.loads(runner.invoke(cli, ["--store", str(store), "query", "neutral", "--format", "json"]).stdout)
+    assert neutral["rows"] == []
+    opposed = json.loads(runner.invoke(cli, ["--store", str(store), "ask", "who opposed Russia?", "--format", "json"]).stdout)
+    assert "Brazil" in {r["entity"] for r in opposed["rows"]}
+
+
+def test_a_clean_store_and_a_reingested_one_are_identical(tmp_path, articles_copy):
+    ingest(tmp_path / "a", articles_copy)
+    ingest(tmp_path / "b", articles_copy)
+    ingest(tmp_path / "b", articles_copy)
+    assert dump(tmp_path / "a") == dump(tmp_path / "b")
+
+
+def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path, articles_copy):
+    (articles_copy / "empty.txt").write_bytes(b"")
+    (articles_copy / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00")
+    (articles_copy / ".hidden.txt").write_text("Russia and China signed a treaty.")
+    store = tmp_path / "store"
+    result = ingest(store, articles_copy)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"added": 4, "replaced": 0, "unchanged": 0, "failed": 2, "claims": 56}
+    errors = result.stderr.splitlines()
+    assert "error: binary.txt: binary file (NUL bytes), not a text article" in errors
+    assert "error: empty.txt: empty file" in errors
+    paths = {r["path"] for r in Store(store, read_only=True).select(
+        "SELECT ?path WHERE { GRAPH ?d { ?d <https://w3id.org/alliance-kg/ontology#sourcePath> ?path } }").rows
+        for r in [{"path": r["path"].value}]}
+    assert "empty.txt" not in paths and "binary.txt" not in paths
+
+
+def test_a_missing_path_is_an_error(tmp_path):
+    result = ingest(tmp_path / "store", tmp_path / "nope")
+    assert result.exit_code == 1 and "nope: no such file or folder" in result.stderr
+
+
+def test_latin1_and_utf16_files_are_decoded(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = "Finland and Sweden have joined NATO for protection against Russian aggression. Café talk.\n"
+    (folder / "latin1.txt").write_bytes(text.encode("latin-1"))
+    (folder / "utf16.txt").write_bytes(text.encode("utf-16"))
+    store = tmp_path / "store"
+    assert json.loads(ingest(store, folder).stdout)["added"] == 2
+    out = CliRunner().invoke(cli, ["--store", str(store), "claims", "--format", "jsonl"]).stdout
+    records = [json.loads(line) for line in out.splitlines()]
+    assert {r["source"] for r in records} == {"latin1.txt", "utf16.txt"}
+    assert all(r["quote"].startswith("Finland and Sweden") for r in records)
+
+
+def test_an_extra_pattern_folder_takes_effect_without_code_changes(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Ruritania aside, Chile pledged solidarity with Peru.\n")
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "solidarity.toml").write_text(
+        '[[rule]]\nid = "alignment/pledged-solidarity"\ntype = "alignment"\n'
+        'pattern = "{actor:ACTOR} (?:{ADV} ){0,2}pledged solidarity with {counterpart:ACTOR}"\n')
+    assert json.loads(ingest(tmp_path / "s1", folder).stdout)["claims"] == 0
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "s2"), "ingest", str(folder), "--patterns", str(rules),
+                                      "--format", "json"])
+    assert json.loads(result.stdout)["claims"] == 1
+
+
+def test_a_broken_pattern_file_is_named(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "bad.toml").write_text('[[rule]]\nid = "x"\ntype = "alignment"\npattern = "{actor:NOPE}"\n')
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "ingest", str(tmp_path), "--patterns", str(rules)])
+    assert result.exit_code == 1 and "bad.toml: rule x: unknown slot or macro {NOPE}" in result.stderr
