@@ -4,7 +4,6 @@ The reasoning tests convert the Turtle file to RDF/XML with rdflib (owlready2
 does not read Turtle) and run HermiT through owlready2, which needs Java.
 """
 
-from pathlib import Path
 
 import owlready2
 import pytest
@@ -13,8 +12,8 @@ from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 
-# The package loader will replace this lookup later.
-ONTOLOGY_TTL = Path(__file__).parents[1] / "ontology" / "alliance.ttl"
+from ontology.terms import ontology_turtle
+
 
 AK = Namespace("https://w3id.org/alliance-kg/ontology#")
 AKT = Namespace("https://w3id.org/alliance-kg/claim-type/")
@@ -86,7 +85,7 @@ EXPECTED_CLAIM_TYPES = {
 @pytest.fixture(scope="module")
 def graph() -> rdflib.Graph:
     g = rdflib.Graph()
-    g.parse(ONTOLOGY_TTL, format="turtle")
+    g.parse(data=ontology_turtle(), format="turtle")  # as the installed package ships it
     return g
 
 
