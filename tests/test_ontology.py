@@ -5,6 +5,8 @@ does not read Turtle) and run HermiT through owlready2, which needs Java.
 """
 
 
+from pathlib import Path
+
 import owlready2
 import pytest
 import rdflib
