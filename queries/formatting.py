@@ -78,3 +78,18 @@ def rows_json(rows: list[dict]) -> str:
 
 def rows_jsonl(rows: list[dict]) -> str:
     return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+
+
+def evaluation_table(report: dict) -> str:
+    """Scores overall and per claim type, then every miss and false positive with its sentence."""
+    metrics = ["precision", "recall", "f1", "gold", "predicted", "matched"]
+    rows = [{"type": "overall", **report["overall"]}] + [{"type": t, **s} for t, s in report["by_type"].items()]
+    out = [table(["type"] + metrics, rows)]
+    describe = lambda c: (f"{c['type']}: {c['subject']} -> {c['object']} date={_cell(c['date'])} "
+                          f"quantity={_cell(c['quantity'])} hedged={_cell(c['hedged'])}")
+    out.append(f"\nmisses ({len(report['misses'])}):")
+    out += [f"  {describe(m)}\n    {m['source']}: “{m['sentence']}”" for m in report["misses"]]
+    out.append(f"\nfalse positives ({len(report['false_positives'])}):")
+    out += [f"  {describe(p)} [{p['rule']}]\n    {p['source']}:{p['start']}-{p['end']}: “{p['quote']}”"
+            for p in report["false_positives"]]
+    return "\n".join(out)
