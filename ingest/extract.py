@@ -88,12 +88,26 @@ class _Draft:
 
 @dataclass
 class _Document:
-    """What an article has said so far: office holders, claims and the last treaty, for later sentences."""
+    """What an article has said so far, for later sentences: office holders, the people it introduced,
+    its claims and the last treaty."""
 
     published: DateValue | None
-    leaders: dict[str, str] = field(default_factory=dict)
+    leaders: dict[str, str] = field(default_factory=dict)  # person -> state
+    offices: dict[tuple[str, str], str] = field(default_factory=dict)  # (state, office) -> person
+    entities: dict[str, Entity] = field(default_factory=dict)  # people the reference data lacks
+    names: dict[str, str] = field(default_factory=dict)  # how the article may name them again -> IRI
+    name_regex: re.Pattern | None = None
     claims: list[Claim] = field(default_factory=list)
     last_treaty: Treaty | None = None
+
+    def introduce(self, entity: Entity):
+        """Remember a new person and the names a later sentence may use: full name, surname(s)."""
+        self.entities.setdefault(entity.iri, entity)
+        words = entity.label.split()
+        for name in {entity.label, words[-1], " ".join(words[-2:])}:
+            self.names.setdefault(name, entity.iri)
+        alternatives = "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
+        self.name_regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def _slug(text: str) -> str:
@@ -109,8 +123,11 @@ class Extractor:
         self._treatyref = re.compile(rules.macros["TREATYREF"], re.IGNORECASE)
 
     # --- masking -------------------------------------------------------------------------------------
-    def _items(self, text: str, start: int, end: int, anchor) -> list[_Item]:
+    def _items(self, text: str, start: int, end: int, anchor, doc: _Document) -> list[_Item]:
         items = [_Item(m.start, m.end, m.kind, m.iri, text[m.start:m.end]) for m in self.gaz.find(text, start, end)]
+        if doc.name_regex is not None:
+            items += [_Item(m.start(), m.end(), PERSON, doc.names[m[0]], m[0])
+                      for m in doc.name_regex.finditer(text, start, end)]
         sentence = text[start:end]
         for d in find_dates(sentence, anchor):
             items.append(_Item(start + d.start, start + d.end, "D", d.value, d.text))
@@ -142,13 +159,13 @@ class Extractor:
         return _TOKEN.sub(lambda m: items[int(m[2])].text, fragment).strip()
 
     # --- matching ------------------------------------------------------------------------------------
-    def _new_person(self, name: str, doc_entities: dict[str, Entity]) -> str:
+    def _new_person(self, name: str, doc: _Document) -> str:
         iri = ID.person(_slug(name)).value
         if iri not in self.gaz.entities:
-            doc_entities.setdefault(iri, Entity(iri, name, "person", code=_slug(name), linked=False))
+            doc.introduce(Entity(iri, name, "person", code=_slug(name), linked=False))
         return iri
 
-    def _draft(self, rule: Rule, m: re.Match, items: list[_Item], doc_entities) -> _Draft:
+    def _draft(self, rule: Rule, m: re.Match, items: list[_Item], doc: _Document) -> _Draft:
         roles: dict[str, list[_Item]] = {}
         texts: dict[str, str] = {}
         for group, value in m.groupdict().items():
@@ -159,31 +176,52 @@ class Extractor:
             tokens = [items[int(t[2])] for t in _TOKEN.finditer(value)]
             if not tokens and role in ("actor", "counterpart", "against"):  # a NAME slot
                 name = value.strip()
-                iri = self._new_person(name, doc_entities)
+                iri = self._new_person(name, doc)
                 tokens = [_Item(-1, -1, PERSON, iri, name)]
             roles.setdefault(role, tokens)
         return _Draft(rule, m.span(), roles, texts)
 
-    def _collapse(self, masked: str, items: list[_Item], doc_entities, drafts: list[_Draft]) -> str:
-        """Run office-holder rules; each match then reads as the person's token alone."""
+    def _collapse(self, masked: str, items: list[_Item], doc: _Document, drafts: list[_Draft]) -> str:
+        """Run office-holder rules; each match then reads as the person's token alone.
+
+        A rule with ``title_only`` names no one ("the Kenyan president"): the person is whoever the article
+        said holds that office, else whoever the reference data says held it on the publication date.
+        """
         for rule in self.rules.rules:
             if not rule.collapse:
                 break
-            while (m := rule.regex.search(masked)) is not None:
-                draft = self._draft(rule, m, items, doc_entities)
-                person = draft.roles.get("actor", [None])[0]
+            replacements = []
+            for m in rule.regex.finditer(masked):
+                draft = self._draft(rule, m, items, doc)
+                if rule.title_only:
+                    person = self._title_holder(draft, doc)
+                else:
+                    person = (draft.roles.get("actor") or [None])[0]
+                    if person is not None:
+                        drafts.append(replace(draft, span=(m.start(), m.start())))
                 if person is None:
-                    break
-                if person.start == -1:  # a person introduced here: give them a token of their own
+                    continue
+                if person not in items:  # a person introduced here: give them a token of their own
                     items.append(person)
-                index = items.index(person)
-                drafts.append(replace(draft, span=(m.start(), m.start())))
-                masked = masked[:m.start()] + f"⟨P{index}⟩" + masked[m.end():]
+                replacements.append((m.start(), m.end(), f"⟨P{items.index(person)}⟩"))
+            for start, end, token in reversed(replacements):
+                masked = masked[:start] + token + masked[end:]
         return masked
 
-    def _match(self, masked: str, items, doc_entities) -> tuple[str, list[_Draft]]:
+    def _title_holder(self, draft: _Draft, doc: _Document) -> _Item | None:
+        states = [i.value for i in draft.roles.get("counterpart", []) if i.kind in (STATE, DEMONYM)]
+        if not states or "office" not in draft.texts:
+            return None
+        office = self.rules.office_key(draft.texts["office"])
+        person = doc.offices.get((states[0], office))
+        if person is None:
+            day = doc.published.earliest if doc.published else None
+            person = self.gaz.office_holder(states[0], office, day, self.rules.office_key)
+        return _Item(-1, -1, PERSON, person, draft.texts["office"]) if person else None
+
+    def _match(self, masked: str, items, doc: _Document) -> tuple[str, list[_Draft]]:
         drafts: list[_Draft] = []
-        masked = self._collapse(masked, items, doc_entities, drafts)
+        masked = self._collapse(masked, items, doc, drafts)
         cues = self.rules.cues
         taken: list[tuple[str, int, int]] = []
         for rule in self.rules.rules:
@@ -198,7 +236,7 @@ class Extractor:
                 if cues.reversal.search(masked, e, e + REVERSAL_LOOKAHEAD):
                     continue
                 taken.append((rule.type, s, e))
-                drafts.append(self._draft(rule, m, items, doc_entities))
+                drafts.append(self._draft(rule, m, items, doc))
         return masked, drafts
 
     # --- resolving -----------------------------------------------------------------------------------
@@ -277,7 +315,7 @@ class Extractor:
                       (previous.date if previous else None), place)
 
     def _claims(self, draft: _Draft, masked: str, items, sentence_text: str, span, index: int,
-                doc: _Document, current: list[Claim], entities: dict[str, Entity]) -> list[Claim]:
+                doc: _Document, current: list[Claim]) -> list[Claim]:
         rule = draft.rule
         settings = self.rules.claim_types[rule.type]
         date_value = self._nearest_date(draft, masked, items)
@@ -308,7 +346,7 @@ class Extractor:
             if counterpart is None and "counterpart" in rule.context:
                 claim.counterpart = self._from_context("counterpart", claim.actor, doc, index, current)
             if settings["roles"] == "state":
-                if rule.type == "treaty_signed" and self._is_person(claim.actor, entities):
+                if rule.type == "treaty_signed" and self._is_person(claim.actor, doc.entities):
                     claim.signatory = claim.actor
                 claim.actor = self._state(claim.actor, doc, claim.date)
                 claim.counterpart = self._state(claim.counterpart, doc, claim.date)
@@ -324,6 +362,8 @@ class Extractor:
                 continue
             if rule.type == "leader_of":
                 doc.leaders[claim.actor] = claim.counterpart
+                if claim.office:
+                    doc.offices[(claim.counterpart, self.rules.office_key(claim.office))] = claim.actor
             if claim.treaty:
                 doc.last_treaty = claim.treaty
             claims.append(claim)
@@ -338,25 +378,24 @@ class Extractor:
         text = article.text
         anchor = article.published.earliest if article.published else None
         doc = _Document(article.published)
-        entities: dict[str, Entity] = {}
         latest_mentioned: DateValue | None = None
         for index, (start, end) in enumerate(split_sentences(text, article.body)):
-            items = self._items(text, start, end, anchor)
+            items = self._items(text, start, end, anchor, doc)
             for item in items:
                 if item.kind == "D" and item.value and (latest_mentioned is None or item.value.earliest > latest_mentioned.earliest):
                     latest_mentioned = item.value
-            if not any(i.kind in "SAPO" for i in items):
-                continue
-            masked, drafts = self._match(self._mask(text, start, end, items), items, entities)
             sentence_text = text[start:end]
+            refers_back = doc.last_treaty is not None and self._treatyref.search(sentence_text)
+            if not refers_back and not any(i.kind in "SAPO" for i in items):
+                continue
+            masked, drafts = self._match(self._mask(text, start, end, items), items, doc)
             current: list[Claim] = []
             for draft in drafts:
-                current.extend(self._claims(draft, masked, items, sentence_text, (start, end), index, doc, current,
-                                            entities))
+                current.extend(self._claims(draft, masked, items, sentence_text, (start, end), index, doc, current))
             doc.claims.extend(current)
         claims = self._deduplicate(doc.claims)
         not_before = None if article.published else latest_mentioned
-        return Extraction(article, claims, entities, not_before)
+        return Extraction(article, claims, doc.entities, not_before)
 
     def _deduplicate(self, claims: list[Claim]) -> list[Claim]:
         """One claim per sentence, type and parties (several rules may read the same statement)."""

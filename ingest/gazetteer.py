@@ -141,6 +141,13 @@ class Gazetteer:
                 return entity
         return None
 
+    def office_holder(self, state: str, office: str, on: date | None, key) -> str | None:
+        """Who held ``office`` (compared by ``key``) of ``state`` on a day, or holds it now without a day."""
+        for o in self.offices:
+            if o.of == state and key(o.title) == office and (o.held_on(on) if on else o.end is None):
+                return o.person
+        return None
+
     def state_of(self, person: str, on: date | None) -> str | None:
         """The state whose office ``person`` holds on a day (or, without a day, held most recently)."""
         held = [o for o in self.offices if o.person == person and o.of in self.entities

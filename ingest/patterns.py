@@ -30,6 +30,7 @@ class Rule:
     source: str  # the file it came from, for error messages and provenance
     context: tuple[str, ...] = ()
     collapse: bool = False
+    title_only: bool = False  # a collapse rule naming an office, not a person ("the Kenyan president")
     place_role: str | None = None
 
 
@@ -49,6 +50,13 @@ class RuleSet:
     deployment_roles: tuple[tuple[str, re.Pattern], ...]
     treaty_types: tuple[tuple[str, re.Pattern], ...]
     macros: dict[str, str]
+    office_synonyms: dict[str, str]
+
+    def office_key(self, title: str) -> str:
+        """An office title folded for comparison: "the Defense Minister" and "minister of defence" agree."""
+        key = re.sub(r"\s+", " ", re.sub(r"^(?:the|former|acting|interim|then-)\s+", "", title.strip().lower()))
+        key = key.replace("defense", "defence")
+        return self.office_synonyms.get(key, key)
 
 
 def _read_toml(text: str, name: str) -> dict:
@@ -96,7 +104,8 @@ def _compile_rules(raw: dict, name: str, macros: dict[str, str], claim_types: di
         except re.error as e:
             raise UserError(f"{where}: bad pattern ({e})") from None
         rules.append(Rule(entry["id"], entry["type"], regex, name, tuple(entry.get("context", ())),
-                          bool(entry.get("collapse", False)), entry.get("place_role")))
+                          bool(entry.get("collapse", False)), bool(entry.get("title_only", False)),
+                          entry.get("place_role")))
     return rules
 
 
@@ -137,4 +146,5 @@ def load(extra_dirs: tuple[str, ...] = ()) -> RuleSet:
         tuple((k, re.compile(v, re.IGNORECASE)) for k, v in lexicon["deployment_roles"].items()),
         tuple((k, re.compile(v, re.IGNORECASE)) for k, v in lexicon["treaty_types"].items()),
         macros,
+        dict(lexicon["office_synonyms"]),
     )
