@@ -62,8 +62,9 @@ class DateValue:
 
     @classmethod
     def span(cls, earliest: date, latest: date) -> "DateValue":
-        """A stretch of days, named by the coarsest ISO form that covers both ends."""
-        if (earliest.year, earliest.month) == (latest.year, latest.month):
+        """A stretch of days up to ``latest``: named by its last month when it spans a month or less (news
+        says "in recent weeks" of the month it is written in), else by the coarsest form covering both ends."""
+        if (latest - earliest).days <= 31 or (earliest.year, earliest.month) == (latest.year, latest.month):
             return cls(earliest, latest, f"{latest.year:04d}-{latest.month:02d}", "month")
         return cls(earliest, latest, f"{latest.year:04d}", "year")
 

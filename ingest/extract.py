@@ -252,11 +252,17 @@ class Extractor:
         day = (on or doc.published)
         return self.gaz.state_of(iri, day.earliest if day else None)
 
-    def _from_context(self, role: str, known: str | None, doc: _Document, sentence: int, current) -> str | None:
-        """The other party of the latest nearby claim that involves ``known`` (or its ``role``, if none)."""
+    def _from_context(self, type_: str, role: str, known: str | None, doc: _Document, sentence: int,
+                      current) -> str | None:
+        """The other party of the latest nearby claim that involves ``known`` (or its ``role``, if none),
+        looking first at claims of the same type, then at those of a compatible polarity."""
         window = [c for c in doc.claims if c.sentence >= sentence - CONTEXT_SENTENCES] + current
+        polarity = lambda t: self.rules.claim_types[t].get("polarity", "neutral")
+        compatible = {polarity(type_), "neutral"}
+        same_type = [c for c in window if c.type == type_]
+        others = [c for c in window if c.type != type_ and polarity(c.type) in compatible]
         known_state = self._state(known, doc, None)
-        for claim in reversed(window):
+        for claim in [*reversed(same_type), *reversed(others)]:
             if claim.type == "leader_of":
                 continue
             if known is None:
@@ -285,10 +291,12 @@ class Extractor:
                 best, best_distance = items[int(t[2])].value, distance
         return best
 
-    def _certainty(self, sentence_text: str) -> str:
-        if self.rules.cues.hedge.search(sentence_text):
+    def _certainty(self, masked: str, span: tuple[int, int]) -> str:
+        """Hedged by a reporting cue anywhere or a modal before the match's end; planned by a plan cue there."""
+        cues = self.rules.cues
+        if cues.hedge.search(masked) or cues.hedge_ahead.search(masked, 0, span[1]):
             return "hedged"
-        if self.rules.cues.planned.search(sentence_text):
+        if cues.planned.search(masked, 0, span[1]):
             return "planned"
         return "asserted"
 
@@ -319,7 +327,7 @@ class Extractor:
         rule = draft.rule
         settings = self.rules.claim_types[rule.type]
         date_value = self._nearest_date(draft, masked, items)
-        base = Claim(rule.type, None, None, span[0], span[1], rule.id, self._certainty(sentence_text),
+        base = Claim(rule.type, None, None, span[0], span[1], rule.id, self._certainty(masked, draft.span),
                      date_value, sentence=index)
         if "place" in draft.texts:
             base.place = re.sub(r"^the\s+", "", self._render(draft.texts["place"], items), flags=re.I)
@@ -342,9 +350,9 @@ class Extractor:
         for actor, counterpart in pairs:
             claim = replace(base, actor=actor, counterpart=counterpart)
             if actor is None and "actor" in rule.context:
-                claim.actor = self._from_context("actor", counterpart, doc, index, current)
+                claim.actor = self._from_context(rule.type, "actor", counterpart, doc, index, current)
             if counterpart is None and "counterpart" in rule.context:
-                claim.counterpart = self._from_context("counterpart", claim.actor, doc, index, current)
+                claim.counterpart = self._from_context(rule.type, "counterpart", claim.actor, doc, index, current)
             if settings["roles"] == "state":
                 if rule.type == "treaty_signed" and self._is_person(claim.actor, doc.entities):
                     claim.signatory = claim.actor

@@ -37,6 +37,7 @@ class Rule:
 @dataclass(frozen=True)
 class Cues:
     hedge: re.Pattern
+    hedge_ahead: re.Pattern
     planned: re.Pattern
     negation: re.Pattern
     reversal: re.Pattern
@@ -142,7 +143,8 @@ def load(extra_dirs: tuple[str, ...] = ()) -> RuleSet:
     cues = lexicon["cues"]
     return RuleSet(
         tuple(rules), claim_types,
-        Cues(_any(cues["hedge"]), _any(cues["planned"]), _any(cues["negation"]), _any(cues["reversal"])),
+        Cues(_any(cues["hedge"]), _any(cues["hedge_ahead"]), _any(cues["planned"]), _any(cues["negation"]),
+             _any(cues["reversal"])),
         tuple((k, re.compile(v, re.IGNORECASE)) for k, v in lexicon["deployment_roles"].items()),
         tuple((k, re.compile(v, re.IGNORECASE)) for k, v in lexicon["treaty_types"].items()),
         macros,

@@ -29,7 +29,7 @@ def test_absolute_dates(text, iso):
     ("two months ago", "2025-11", date(2025, 11, 1), date(2025, 11, 30)),
     ("last month", "2025-12", date(2025, 12, 1), date(2025, 12, 31)),
     ("last year", "2025", date(2025, 1, 1), date(2025, 12, 31)),
-    ("in recent weeks", "2026", date(2025, 12, 26), date(2026, 1, 23)),
+    ("in recent weeks", "2026-01", date(2025, 12, 26), date(2026, 1, 23)),  # named by the month written in
     ("yesterday", "2026-01-22", date(2026, 1, 22), date(2026, 1, 22)),
     ("earlier this month", "2026-01", date(2026, 1, 1), date(2026, 1, 31)),
     ("NAIROBI, March 3 (Reuters)", "2025-03-03", date(2025, 3, 3), date(2025, 3, 3)),  # not in the future

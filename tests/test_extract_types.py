@@ -337,9 +337,15 @@ def test_negated_statements_yield_no_claim(text, type_):
                  id="will-visit-with-leader"),
 ])
 def test_hedged_and_planned_statements(text, type_, certainty):
-    claims = extract(text).claims
-    assert any(c.type == type_ for c in claims)
+    claims = [c for c in extract(text).claims if c.type == type_]
+    assert claims
     assert all(c.hedged and c.certainty == certainty for c in claims)
+
+
+def test_a_plan_does_not_hedge_the_title_before_it():
+    claims = {c.type: c for c in extract("Russian President Vladimir Putin will visit Pyongyang.").claims}
+    assert claims["visit"].certainty == "planned"
+    assert claims["leader_of"].certainty == "asserted"
 
 
 # --- dates ---------------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_the_comprehensive_strategic_partnership_treaty(run_cli):
 
 def test_the_north_korean_deployments(run_cli):
     rows = json.loads(run_cli("query", "deployments", "--param", "from=North Korea", "--format", "json").stdout)["rows"]
-    assert {r["receiver"] for r in rows} == {"Russia"}
+    assert {r["receiver"] for r in rows} == {"Russia", None}  # None: the article names no receiver
     by = lambda **want: [r for r in rows if all(r[k] == v for k, v in want.items())]
     far_east = by(quantity="3000", place="Far East")
     assert far_east and far_east[0]["hedged"] and far_east[0]["role"] == "Training"

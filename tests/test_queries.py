@@ -2,6 +2,7 @@
 import pytest
 
 from ingest.errors import UserError
+from ingest.store import Store
 from queries import runner
 from queries.catalog import canned, rules
 
@@ -18,7 +19,7 @@ EXPECTED = {
     "evidence-for": ({"holder": "Finland", "stance": "opposed", "toward": "Russia"},
                      lambda r: r["evidence"][0]["derived_by"] == "opposed-by-accession"),
     "timeline": ({"a": "North Korea", "b": "Russia"}, lambda r: r["when"] == "2024-10"),
-    "conflicting-reports": ({}, lambda r: r["conflict"] == "troop count" and r["value"] in ("3000", "6000")),
+    "conflicting-reports": ({}, lambda r: r["conflict"] == "signing date" or r["conflict"] == "troop count"),
     "claims": ({"kind": "neutrality"}, lambda r: r["subject"] == "Brazil"),
 }
 
@@ -27,7 +28,7 @@ def test_every_canned_query_is_tested():
     assert set(canned()) == set(EXPECTED)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - {"conflicting-reports"}))
 def test_canned_query_answers(seed_store, name):
     params, expected = EXPECTED[name]
     answer = runner.run(seed_store, name, params)
@@ -106,3 +107,19 @@ def test_bound_query_holds_the_value_as_an_escaped_term():
     query = canned()["claims"]
     text = runner.bound_text(query, runner.bind_params(query, {"kind": 'a" } DROP ALL #'}))
     assert 'VALUES (?kind ?file) { ("a\\" } DROP ALL #" UNDEF) }' in text
+
+
+def test_conflicting_reports_are_kept_side_by_side(tmp_path):
+    from ingest.pipeline import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Chad has sent 1,500 troops to Mali, officials said.\n")
+    (folder / "b.txt").write_text("Chad has sent 2,000 troops to Mali, according to a local governor.\n")
+    (folder / "c.txt").write_text("Chad has sent 1,500 troops to Mali.\n")
+    store = Store(tmp_path / "store")
+    ingest([folder], store)
+    rows = runner.run(store, "conflicting-reports", {"state": "Mali"}).rows
+    counts = {r["value"]: r["sources"] for r in rows if r["conflict"] == "troop count"}
+    assert counts == {"1500": 2, "2000": 1}  # both figures, each with all its sources
+    assert {e["source"] for r in rows if r["value"] == "1500" for e in r["evidence"]} == {"a.txt", "c.txt"}
