@@ -35,7 +35,8 @@ def test_every_aligned_row_has_the_contract_fields_and_evidence(aligned):
 
 def test_dates_are_shown_and_an_undated_basis_is_kept(aligned):
     rows = {row["entity"]: row for row in aligned["rows"]}
-    assert rows["North Korea"]["date"] == "2024-06"  # the treaty, the earliest dated support after 2022
+    # the earliest dated support after 2022: the "deepening relationship" shown at the September 2023 summit
+    assert rows["North Korea"]["date"] == "2023-09"
     assert rows["Iran"]["date"] is None and rows["Iran"]["date_basis"] is None
     assert rows["Belarus"]["date_basis"] == "reported"
 
