@@ -393,7 +393,7 @@ class Extractor:
                 if item.kind == "D" and item.value and (latest_mentioned is None or item.value.earliest > latest_mentioned.earliest):
                     latest_mentioned = item.value
             sentence_text = text[start:end]
-            refers_back = doc.last_treaty is not None and self._treatyref.search(sentence_text)
+            refers_back = bool(doc.claims) and self.rules.cues.anaphora.search(sentence_text)
             if not refers_back and not any(i.kind in "SAPO" for i in items):
                 continue
             masked, drafts = self._match(self._mask(text, start, end, items), items, doc)

@@ -41,6 +41,7 @@ class Cues:
     planned: re.Pattern
     negation: re.Pattern
     reversal: re.Pattern
+    anaphora: re.Pattern
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def load(extra_dirs: tuple[str, ...] = ()) -> RuleSet:
     return RuleSet(
         tuple(rules), claim_types,
         Cues(_any(cues["hedge"]), _any(cues["hedge_ahead"]), _any(cues["planned"]), _any(cues["negation"]),
-             _any(cues["reversal"])),
+             _any(cues["reversal"]), _any(cues["anaphora"])),
         tuple((k, re.compile(v, re.IGNORECASE)) for k, v in lexicon["deployment_roles"].items()),
         tuple((k, re.compile(v, re.IGNORECASE)) for k, v in lexicon["treaty_types"].items()),
         macros,
