@@ -161,11 +161,11 @@ def claim_quads(claim: Claim, g: NamedNode, doc: NamedNode, text: str) -> list[Q
     ]
 
 
-def document_quads(result: Extraction) -> tuple[NamedNode, list[NamedNode], list[Quad]]:
-    """The document IRI, its claim graphs and all their quads."""
+def document_quads(result: Extraction) -> tuple[NamedNode, list[Quad]]:
+    """The document IRI and the quads of its record and its claim graphs."""
     article = result.article
     doc = document_iri(article.path)
-    graphs, quads = [], [
+    quads = [
         Quad(doc, RDF.type, AK.SourceDocument, doc),
         Quad(doc, AK.sourcePath, Literal(article.path), doc),
         Quad(doc, AK.sha256, Literal(article.sha256), doc),
@@ -178,7 +178,6 @@ def document_quads(result: Extraction) -> tuple[NamedNode, list[NamedNode], list
         quads += entity_quads(entity, doc)
     for n, claim in enumerate(result.claims):
         g = NamedNode(f"{doc.value}/claim/{n}")
-        graphs.append(g)
         quads.append(Quad(doc, AK.hasClaimGraph, g, doc))
         quads += claim_quads(claim, g, doc, article.text)
-    return doc, graphs, quads
+    return doc, quads

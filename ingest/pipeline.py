@@ -79,7 +79,7 @@ def prepare_store(store: Store):
 
 
 def document_dataset(result: Extraction) -> tuple[ox.NamedNode, list[ox.Quad]]:
-    doc, _, quads = document_quads(result)
+    doc, quads = document_quads(result)
     return doc, quads + derive(quads, doc)
 
 

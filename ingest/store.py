@@ -6,7 +6,6 @@ joins, a third of the memory). It also serialises every export format, JSON-LD i
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +25,6 @@ class Rows:
 
     columns: list[str]
     rows: list[dict[str, object]]
-
-
-def default_location() -> Path:
-    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
 class Store:
@@ -73,11 +68,6 @@ class Store:
             self._db.update("".join(f"DROP SILENT GRAPH <{g.value}> ;\n" for g in old).rstrip(";\n"))
         self._db.extend(quads)
 
-    def documents(self) -> dict[str, str]:
-        """Source path -> document IRI of every stored document."""
-        result = self.select(f"SELECT ?doc ?path WHERE {{ GRAPH ?doc {{ ?doc <{AK.sourcePath.value}> ?path }} }}")
-        return {r["path"].value: r["doc"].value for r in result.rows}
-
     # --- graphs that come with the software ----------------------------------------------------------
     def ensure_graph(self, graph: ox.NamedNode, quads_factory, fingerprint: str) -> bool:
         """Keep a packaged graph (ontology, reference data) current; rebuild it when its source changed."""
@@ -101,9 +91,6 @@ class Store:
             raise UserError("query: use SELECT or ASK here (CONSTRUCT and DESCRIBE go through 'export')")
         columns = [v.value for v in solutions.variables]
         return Rows(columns, [{c: s[c] for c in columns} for s in solutions])
-
-    def construct(self, query: str) -> list[ox.Triple]:
-        return list(self._db.query(query))
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
         """The whole dataset; formats without named graphs get every triple merged."""
