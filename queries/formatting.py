@@ -41,11 +41,12 @@ def answer_table(answer: Answer, evidence_lines: int = 3) -> str:
     out = header[:2]
     for line, row in zip(header[2:], answer.rows):
         out.append(line)
-        for e in row["evidence"][:evidence_lines]:
+        sentences = list({(e["source"], e["start"], e["end"]): e for e in reversed(row["evidence"])}.values())[::-1]
+        for e in sentences[:evidence_lines]:
             hedge = " (hedged)" if e.get("hedged") else ""
             out.append(f"    {e['source']}:{e['start']}-{e['end']}{hedge}  “{e['quote']}”")
-        if len(row["evidence"]) > evidence_lines:
-            out.append(f"    … and {len(row['evidence']) - evidence_lines} more (use --format json for all)")
+        if len(sentences) > evidence_lines:
+            out.append(f"    … and {len(sentences) - evidence_lines} more sentences (use --format json for all)")
     return "\n".join(out)
 
 
