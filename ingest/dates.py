@@ -29,6 +29,8 @@ _PATTERNS = [
     ("my", rf"\b(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b"),
     ("md", rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!,?\s*\d)"),
     ("y", rf"(?i:\b(?:in|since|by|during|until|from|before|after|early|late|mid-?|around|throughout|spring|summer|autumn|fall|winter|of)\s+)(?P<y>{_YEAR})\b(?![-/]\d)"),
+    ("wd", rf"\b(?:(?:on|last|this|since|by|until|from|before|after|early|late) )?(?P<weekday>{_WEEKDAY})\b(?!,?\s+(?:{_MONTH}\s+)?\d)"),
+    ("mo", rf"\b(?P<rel>(?i:in|last|this|since|by|until|from|before|after|early|late|mid-?|during)) (?P<mon>{_MONTH})(?!\s*\d)\b"),
     ("ago", rf"(?i:\b(?P<n>{_COUNT})\s+(?P<unit>day|week|month|year)s?\s+ago\b)"),
     ("last", r"(?i:\b(?:last|past|previous)\s+(?P<unit>week|month|year)\b)"),
     ("recent", r"(?i:\b(?:in\s+)?(?:recent|the\s+past\s+few|the\s+last\s+few)\s+(?P<unit>day|week|month)s\b)"),
@@ -104,6 +106,14 @@ def _resolve(kind: str, g: dict, anchor: date | None) -> DateValue | None:
         if value and value.earliest > anchor:  # a dateline never points into the future
             value = _safe_day(anchor.year - 1, month, day)
         return value
+    if kind == "wd":  # the latest such weekday on or before the publication date
+        back = (anchor.weekday() - list(calendar.day_name).index(g["weekday"])) % 7
+        return DateValue.day(anchor - timedelta(days=back))
+    if kind == "mo":  # the latest such month not after the publication date ("last May" in May: a year ago)
+        month = MONTHS[g["mon"].rstrip(".").lower()]
+        year = anchor.year if month < anchor.month or (month == anchor.month and g["rel"].lower() != "last") \
+            else anchor.year - 1
+        return DateValue.month(year, month)
     unit = (g.get("unit") or "").lower()
     if kind == "ago":
         n = _count(g["n"])

@@ -12,9 +12,9 @@ _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?:\[\d+\])*(?=\s+[\"'“‘(\[]?[
 
 
 @lru_cache(maxsize=1)
-def _config() -> tuple[frozenset[str], str]:
+def _config() -> tuple[frozenset[str], str, re.Pattern]:
     raw = tomllib.loads(resources.files("ingest").joinpath("patterns/sentences.toml").read_text("utf-8"))
-    return frozenset(raw["abbreviations"]), raw["bullets"]
+    return frozenset(raw["abbreviations"]), raw["bullets"], re.compile(raw["dateline"])
 
 
 def _is_abbreviation(text: str, dot: int, abbreviations: frozenset[str]) -> bool:
@@ -27,12 +27,15 @@ def _is_abbreviation(text: str, dot: int, abbreviations: frozenset[str]) -> bool
 
 
 def split_sentences(text: str, spans) -> list[tuple[int, int]]:
-    """Sentence (start, end) spans inside the given line spans, trimmed of space and list bullets."""
-    abbreviations, bullets = _config()
+    """Sentence (start, end) spans inside the given line spans, trimmed of space, list bullets and datelines."""
+    abbreviations, bullets, dateline = _config()
     sentences = []
     for line_start, line_end in spans:
         while line_start < line_end and (text[line_start] in bullets or text[line_start].isspace()):
             line_start += 1
+        m = dateline.match(text, line_start, line_end)
+        if m:
+            line_start = m.end()
         start = line_start
         for m in _BOUNDARY.finditer(text, line_start, line_end):
             if text[m.start()] == "." and _is_abbreviation(text, m.start(), abbreviations):

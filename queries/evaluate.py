@@ -86,26 +86,37 @@ def load_gold(folder: Path) -> list[Gold]:
 
 
 def _entity(name: str | None) -> str | None:
-    """A comparable identity for a label: the reference entity's IRI, else the folded label."""
+    """A comparable identity for a label: the reference entity's IRI, else the folded label (an entity the
+    reference data lacks is known by its name on both sides)."""
     if name is None:
         return None
     entity = gazetteer.load().resolve(name)
     return entity.iri if entity else name.strip().casefold()
 
 
-def _matches(gold: Gold, predicted: dict, symmetric: bool) -> bool:
-    if gold.source != predicted["source"] or gold.type != predicted["type"]:
-        return False
-    if not (predicted["start"] < gold.end and gold.start < predicted["end"]):
-        return False
+def _differences(gold: Gold, predicted: dict, symmetric: bool) -> list[str]:
+    """The fields in which a prediction from the same sentence and of the same type disagrees with gold."""
     parties = (_entity(gold.subject), _entity(gold.object))
-    found = (predicted["subject_id"] or _entity(predicted["subject"]),
-             predicted["object_id"] or _entity(predicted["object"]))
+    found = (_entity(predicted["subject"]), _entity(predicted["object"]))
+    differs = []
     if parties != found and not (symmetric and parties == found[::-1]):
-        return False
+        differs += [role for role, g, p in zip(("subject", "object"), parties, found) if g != p]
     if gold.date is not None and (predicted["date"] or "")[:len(gold.date)] != gold.date:
-        return False
-    return gold.quantity == predicted["quantity"] and bool(gold.hedged) == bool(predicted["hedged"])
+        differs.append("date")
+    if gold.quantity != predicted["quantity"]:
+        differs.append("quantity")
+    if bool(gold.hedged) != bool(predicted["hedged"]):
+        differs.append("hedged")
+    return differs
+
+
+def _same_sentence(gold: Gold, predicted: dict) -> bool:
+    return (gold.source == predicted["source"] and gold.type == predicted["type"]
+            and predicted["start"] < gold.end and gold.start < predicted["end"])
+
+
+def _matches(gold: Gold, predicted: dict, symmetric: bool) -> bool:
+    return _same_sentence(gold, predicted) and not _differences(gold, predicted, symmetric)
 
 
 def _scores(tp: int, n_predicted: int, n_gold: int) -> dict:
@@ -132,8 +143,15 @@ def score(gold: list[Gold], predicted: list[dict]) -> Report:
     gold_types, predicted_types = Counter(g.type for g in gold), Counter(p["type"] for p in predicted)
     by_type = {t: _scores(matched_types[t], predicted_types[t], gold_types[t])
                for t in sorted(set(gold_types) | set(predicted_types))}
-    false_positives = [{f: p.get(f) for f in ("source", "type", "subject", "object", "date", "quantity", "hedged",
-                                               "rule", "start", "end", "quote")} for p in unmatched]
+    missed = [g for g in gold if {f: getattr(g, f) for f in FIELDS} in misses]
+    false_positives = []
+    for p in unmatched:
+        record = {f: p.get(f) for f in ("source", "type", "subject", "object", "date", "quantity", "hedged", "rule",
+                                         "start", "end", "quote")}
+        near = next((g for g in missed if _same_sentence(g, p)), None)
+        if near is not None:  # the gold claim of the same sentence and type, and where they disagree
+            record["differs"] = _differences(near, p, bool(types[p["type"]].get("symmetric")))
+        false_positives.append(record)
     return Report(_scores(sum(matched_types.values()), len(predicted), len(gold)), by_type, misses, false_positives)
 
 

@@ -91,6 +91,7 @@ def evaluation_table(report: dict) -> str:
     out.append(f"\nmisses ({len(report['misses'])}):")
     out += [f"  {describe(m)}\n    {m['source']}: “{m['sentence']}”" for m in report["misses"]]
     out.append(f"\nfalse positives ({len(report['false_positives'])}):")
-    out += [f"  {describe(p)} [{p['rule']}]\n    {p['source']}:{p['start']}-{p['end']}: “{p['quote']}”"
+    near = lambda p: f" (a gold claim of this sentence differs in: {', '.join(p['differs'])})" if p.get("differs") else ""
+    out += [f"  {describe(p)} [{p['rule']}]{near(p)}\n    {p['source']}:{p['start']}-{p['end']}: “{p['quote']}”"
             for p in report["false_positives"]]
     return "\n".join(out)
