@@ -104,7 +104,9 @@ class _Document:
         """Remember a new person and the names a later sentence may use: full name, surname(s)."""
         self.entities.setdefault(entity.iri, entity)
         words = entity.label.split()
-        for name in {entity.label, words[-1], " ".join(words[-2:])}:
+        # The full name, the last two words, and any single word of three letters or more: news names people by
+        # their family name, which comes first in some languages ("Dong Jun" is "Dong").
+        for name in {entity.label, " ".join(words[-2:]), *(w for w in words if len(w) >= 3)}:
             self.names.setdefault(name, entity.iri)
         alternatives = "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
         self.name_regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
@@ -182,7 +184,8 @@ class Extractor:
         return _Draft(rule, m.span(), roles, texts)
 
     def _collapse(self, masked: str, items: list[_Item], doc: _Document, drafts: list[_Draft]) -> str:
-        """Run office-holder rules; each match then reads as the person's token alone.
+        """Run office-holder rules; each match then reads as the person's token alone (or, for a rule with
+        ``stands_for``, as the token of that slot: "Armenia's foreign ministry" reads as Armenia).
 
         A rule with ``title_only`` names no one ("the Kenyan president"): the person is whoever the article
         said holds that office, else whoever the reference data says held it on the publication date.
@@ -195,6 +198,9 @@ class Extractor:
                 draft = self._draft(rule, m, items, doc)
                 if rule.title_only:
                     person = self._title_holder(draft, doc)
+                elif rule.stands_for:  # "Armenia's foreign ministry" reads as Armenia
+                    stand_in = (draft.roles.get(rule.stands_for) or [None])[0]
+                    person = replace(stand_in, kind=STATE) if stand_in and stand_in.kind in (STATE, DEMONYM) else stand_in
                 else:
                     person = (draft.roles.get("actor") or [None])[0]
                     if person is not None:
@@ -203,7 +209,7 @@ class Extractor:
                     continue
                 if person not in items:  # a person introduced here: give them a token of their own
                     items.append(person)
-                replacements.append((m.start(), m.end(), f"⟨P{items.index(person)}⟩"))
+                replacements.append((m.start(), m.end(), f"⟨{person.kind}{items.index(person)}⟩"))
             for start, end, token in reversed(replacements):
                 masked = masked[:start] + token + masked[end:]
         return masked

@@ -31,6 +31,7 @@ class Rule:
     context: tuple[str, ...] = ()
     collapse: bool = False
     title_only: bool = False  # a collapse rule naming an office, not a person ("the Kenyan president")
+    stands_for: str | None = None  # a collapse rule whose match reads as this slot's entity
     place_role: str | None = None
 
 
@@ -107,7 +108,7 @@ def _compile_rules(raw: dict, name: str, macros: dict[str, str], claim_types: di
             raise UserError(f"{where}: bad pattern ({e})") from None
         rules.append(Rule(entry["id"], entry["type"], regex, name, tuple(entry.get("context", ())),
                           bool(entry.get("collapse", False)), bool(entry.get("title_only", False)),
-                          entry.get("place_role")))
+                          entry.get("stands_for"), entry.get("place_role")))
     return rules
 
 
