@@ -33,6 +33,7 @@ _PATTERNS = [
     ("mo", rf"\b(?P<rel>(?i:in|last|this|since|by|until|from|before|after|early|late|mid-?|during)) (?P<mon>{_MONTH})(?!\s*\d)\b"),
     ("ago", rf"(?i:\b(?P<n>{_COUNT})\s+(?P<unit>day|week|month|year)s?\s+ago\b)"),
     ("last", r"(?i:\b(?:last|past|previous)\s+(?P<unit>week|month|year)\b)"),
+    ("next", r"(?i:\b(?:next|coming)\s+(?P<unit>week|month|year)\b)"),
     ("recent", r"(?i:\b(?:in\s+)?(?:recent|the\s+past\s+few|the\s+last\s+few)\s+(?P<unit>day|week|month)s\b)"),
     ("this", r"(?i:\b(?:earlier\s+|later\s+)?this\s+(?P<unit>week|month|year)\b)"),
     ("dayword", r"(?i:\b(?P<word>yesterday|today)\b)"),
@@ -131,6 +132,14 @@ def _resolve(kind: str, g: dict, anchor: date | None) -> DateValue | None:
             y, m = divmod(anchor.year * 12 + anchor.month - 2, 12)
             return DateValue.month(y, m + 1)
         start = anchor - timedelta(days=anchor.weekday() + 7)
+        return DateValue.span(start, start + timedelta(days=6))
+    if kind == "next":
+        if unit == "year":
+            return DateValue.year(anchor.year + 1)
+        if unit == "month":
+            y, m = divmod(anchor.year * 12 + anchor.month, 12)
+            return DateValue.month(y, m + 1)
+        start = anchor + timedelta(days=7 - anchor.weekday())
         return DateValue.span(start, start + timedelta(days=6))
     if kind == "recent":
         days = {"day": 7, "week": 28, "month": 120}[unit]

@@ -1,0 +1,85 @@
+"""Phrasing families added from the development corpus's error classes, tested on other sentences."""
+import pytest
+
+from ingest import gazetteer, patterns
+from ingest.extract import Extractor
+from ingest.reader import read_article
+
+PUBLISHED = "October 10, 2025\n"
+
+
+@pytest.fixture(scope="module")
+def claims_of():
+    gaz = gazetteer.load()
+    extractor = Extractor(gaz, patterns.load())
+
+    def run(text: str, type_: str):
+        result = extractor.extract(read_article((PUBLISHED + text).encode("utf-8"), "t.txt"))
+        label = lambda iri: (gaz.entities.get(iri) or result.entities.get(iri)).label if iri else None
+        return [(label(c.actor), label(c.counterpart), c.date.iso if c.date else None,
+                 c.quantity.value if c.quantity else None) for c in result.claims if c.type == type_]
+
+    return run
+
+
+@pytest.mark.parametrize("text, type_, expected", [
+    pytest.param("Lithuania's foreign ministry condemned Belarus over the border incident.", "opposition",
+                 ("Lithuania", "Belarus", None, None), id="ministry-acts-for-state"),
+    pytest.param("The Kenyan government criticised Somalia on Tuesday.", "opposition",
+                 ("Kenya", "Somalia", "2025-10-07", None), id="government-and-weekday"),
+    pytest.param("Georgia on Friday froze its membership in the CIS.", "membership_left",
+                 ("Georgia", "Commonwealth of Independent States", "2025-10-10", None), id="date-between-subject-and-verb"),
+    pytest.param("Israel carried out air strikes on targets inside Syria.", "military_action",
+                 ("Israel", "Syria", None, None), id="carried-out-strikes"),
+    pytest.param("India launched missile attacks on Pakistan in May.", "military_action",
+                 ("India", "Pakistan", "2025-05", None), id="launched-attacks-month-without-year"),
+    pytest.param("Japan lent Sri Lanka $500 million last year.", "economic_support",
+                 ("Japan", "Sri Lanka", "2024", None), id="lent"),
+    pytest.param("Qatar stepped up gas shipments to Pakistan this month.", "economic_support",
+                 ("Qatar", "Pakistan", "2025-10", None), id="energy-shipments"),
+    pytest.param("A Chinese destroyer and a supply ship docked in Cambodia.", "deployment",
+                 ("China", "Cambodia", None, None), id="naval-vessels"),
+    pytest.param("Egypt will send some 1,100 soldiers to Somalia.", "deployment",
+                 ("Egypt", "Somalia", None, 1100), id="approximate-count"),
+    pytest.param("Around 800 fighters from Turkey remain deployed in Libya.", "deployment",
+                 ("Turkey", "Libya", None, 800), id="troops-from-remain-deployed"),
+    pytest.param("Germany delivered four IRIS-T air-defence systems to Ukraine.", "arms_supply",
+                 ("Germany", "Ukraine", None, None), id="delivered-systems-to"),
+    pytest.param("Egypt will take delivery of two Chinese frigates from China next year.", "arms_supply",
+                 ("China", "Egypt", "2026", None), id="take-delivery-from"),
+    pytest.param("The neighbours respect Austria's permanent neutrality.", "neutrality",
+                 ("Austria", None, None, None), id="possessive-neutrality"),
+    pytest.param("Moldova's parliament declared the country militarily neutral.", "neutrality",
+                 ("Moldova", None, None, None), id="declared-the-country-neutral"),
+    pytest.param("The withdrawal of Chad and Togo from ECOWAS took effect.", "membership_left",
+                 ("Chad", "Economic Community of West African States", None, None), id="withdrawal-of-list"),
+])
+def test_phrasing(claims_of, text, type_, expected):
+    assert expected in claims_of(text, type_)
+
+
+def test_a_tour_of_several_states(claims_of):
+    visits = claims_of("Spanish Foreign Minister José Manuel Albares toured Peru, Chile and Bolivia.", "visit")
+    assert {v[1] for v in visits} == {"Peru", "Chile", "Bolivia"}
+
+
+def test_your_counterpart_names_an_office_holder(claims_of):
+    leaders = claims_of("Greek Foreign Minister Giorgos Gerapetritis and his Turkish counterpart, Hakan Fidan, met.",
+                        "leader_of")
+    assert ("Hakan Fidan", "Turkey", None, None) in leaders
+
+
+def test_a_name_never_swallows_a_possessive(claims_of):
+    leaders = claims_of("Ecuadorian President Daniel Noboa's office said the talks went well.", "leader_of")
+    assert [l[0] for l in leaders] == ["Daniel Noboa"]
+
+
+def test_a_person_introduced_is_known_by_the_family_name_first(claims_of):
+    text = "China's deputy defence minister, Admiral Zhou Mingde, arrived in Hanoi.\nZhou met Vietnamese officials."
+    assert ("Zhou Mingde", "Vietnam", None, None) in claims_of(text, "visit")
+    assert ("Zhou Mingde", "Vietnam", None, None) in claims_of(text, "meeting")
+
+
+def test_diplomats_are_expelled_not_folded_into_their_state(claims_of):
+    assert ("Czech Republic", "Russia", None, 3) in claims_of("The Czech Republic expelled three Russian diplomats.",
+                                                              "expulsion")
