@@ -30,6 +30,7 @@ _PATTERNS = [
     ("md", rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!,?\s*\d)"),
     ("y", rf"(?i:\b(?:in|since|by|during|until|from|before|after|early|late|mid-?|around|throughout|spring|summer|autumn|fall|winter|of)\s+)(?P<y>{_YEAR})\b(?![-/]\d)"),
     ("wd", rf"\b(?:(?:on|last|this|since|by|until|from|before|after|early|late) )?(?P<weekday>{_WEEKDAY})\b(?!,?\s+(?:{_MONTH}\s+)?\d)"),
+    ("moy", rf"\b(?P<mon>{_MONTH}) (?:of )?(?P<which>(?i:last|this|next)) year\b"),
     ("mo", rf"\b(?P<rel>(?i:in|last|this|since|by|until|from|before|after|early|late|mid-?|during)) (?P<mon>{_MONTH})(?!\s*\d)\b"),
     ("ago", rf"(?i:\b(?P<n>{_COUNT})\s+(?P<unit>day|week|month|year)s?\s+ago\b)"),
     ("last", r"(?i:\b(?:last|past|previous)\s+(?P<unit>week|month|year)\b)"),
@@ -38,6 +39,10 @@ _PATTERNS = [
     ("this", r"(?i:\b(?:earlier\s+|later\s+)?this\s+(?P<unit>week|month|year)\b)"),
     ("dayword", r"(?i:\b(?P<word>yesterday|today)\b)"),
 ]
+# Words that put a following weekday or month in the future: "will visit Baku in July".
+_FUTURE = re.compile(r"\b(?:will|shall|expected to|plans? to|planned|set to|scheduled|due to|going to|upcoming)\b",
+                     re.IGNORECASE)
+FUTURE_LOOKBACK = 60
 DATE_RE = re.compile("|".join(f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})" for name, rx in _PATTERNS))
 
 
@@ -91,7 +96,7 @@ def _count(word: str) -> int:
     return int(word) if word.isdigit() else UNITS[word.lower()]
 
 
-def _resolve(kind: str, g: dict, anchor: date | None) -> DateValue | None:
+def _resolve(kind: str, g: dict, anchor: date | None, future: bool = False) -> DateValue | None:
     if kind in ("iso", "apa", "mdy", "dmy"):
         month = int(g["m"]) if kind == "iso" else MONTHS[g["mon"].rstrip(".").lower()]
         return _safe_day(int(g["y"]), month, int(re.match(r"\d+", g["d"])[0]))
@@ -107,11 +112,18 @@ def _resolve(kind: str, g: dict, anchor: date | None) -> DateValue | None:
         if value and value.earliest > anchor:  # a dateline never points into the future
             value = _safe_day(anchor.year - 1, month, day)
         return value
-    if kind == "wd":  # the latest such weekday on or before the publication date
-        back = (anchor.weekday() - list(calendar.day_name).index(g["weekday"])) % 7
-        return DateValue.day(anchor - timedelta(days=back))
+    if kind == "wd":  # the latest such weekday on or before the publication date (the next one in a plan)
+        day = list(calendar.day_name).index(g["weekday"])
+        if future:
+            return DateValue.day(anchor + timedelta(days=(day - anchor.weekday()) % 7 or 7))
+        return DateValue.day(anchor - timedelta(days=(anchor.weekday() - day) % 7))
+    if kind == "moy":
+        year = anchor.year + {"last": -1, "this": 0, "next": 1}[g["which"].lower()]
+        return DateValue.month(year, MONTHS[g["mon"].rstrip(".").lower()])
     if kind == "mo":  # the latest such month not after the publication date ("last May" in May: a year ago)
-        month = MONTHS[g["mon"].rstrip(".").lower()]
+        month = MONTHS[g["mon"].rstrip(".").lower()]  # in a plan ("will visit in July"): the next one
+        if future and g["rel"].lower() != "last":
+            return DateValue.month(anchor.year if month >= anchor.month else anchor.year + 1, month)
         year = anchor.year if month < anchor.month or (month == anchor.month and g["rel"].lower() != "last") \
             else anchor.year - 1
         return DateValue.month(year, month)
@@ -161,7 +173,8 @@ def find_dates(text: str, anchor: date | None = None) -> list[DateMention]:
     for m in DATE_RE.finditer(text):
         kind = m.lastgroup if m.lastgroup in dict(_PATTERNS) else next(k for k, _ in _PATTERNS if m[k])
         groups = {k[len(kind) + 1:]: v for k, v in m.groupdict().items() if k.startswith(kind + "_") and v}
-        found.append(DateMention(m.start(), m.end(), m[0], _resolve(kind, groups, anchor)))
+        future = bool(_FUTURE.search(text, max(0, m.start() - FUTURE_LOOKBACK), m.start()))
+        found.append(DateMention(m.start(), m.end(), m[0], _resolve(kind, groups, anchor, future)))
     return found
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .dates import DateValue, find_dates
 from .errors import UserError
+from .sentences import dateline
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,19 @@ def read_article(data: bytes, path: str) -> Article:
                 continue
         lead = len(line) - len(line.lstrip())
         body.append((start + lead, start + len(line.rstrip())))
+    if published is None:
+        published = _dateline_date(text, body[:rules.date_line_window])
     return Article(path, hashlib.sha256(data).hexdigest(), text, tuple(body), published)
+
+
+def _dateline_date(text: str, spans) -> DateValue | None:
+    """The full date of a dateline near the top ("SAO PAULO, March 18, 2025 - "): the day it was filed."""
+    for start, end in spans:
+        m = dateline(text, start, end)
+        dates = [d.value for d in find_dates(m[0])] if m else []
+        if dates and dates[0] and dates[0].precision == "day":
+            return dates[0]
+    return None
 
 
 def read_file(file: Path, root: Path) -> Article:

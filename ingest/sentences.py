@@ -11,6 +11,11 @@ from importlib import resources
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?:\[\d+\])*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
+def dateline(text: str, start: int, end: int) -> re.Match | None:
+    """The dateline opening the line at ``start`` ("NAIROBI, March 3 (Reuters) - "), if any."""
+    return _config()[2].match(text, start, end)
+
+
 @lru_cache(maxsize=1)
 def _config() -> tuple[frozenset[str], str, re.Pattern]:
     raw = tomllib.loads(resources.files("ingest").joinpath("patterns/sentences.toml").read_text("utf-8"))

@@ -74,3 +74,18 @@ def test_quantities(text, value, at_least):
 @pytest.mark.parametrize("text", ["troops", "a few", "several"])
 def test_not_a_quantity(text):
     assert parse_quantity(text) is None
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("met on Thursday", "2026-01-22"),
+    ("the talks on Friday", "2026-01-23"),  # the day of publication itself
+    ("will meet on Tuesday", "2026-01-27"),  # a plan: the next one
+    ("visited Moscow in May", "2025-05"),
+    ("is expected to visit Baku in July", "2026-07"),
+    ("signed in Manila in July last year", "2025-07"),
+    ("next year", "2027"),
+    ("next month", "2026-02"),
+])
+def test_weekdays_and_months_without_a_year(text, iso):
+    [found] = [d for d in find_dates(text, PUBLISHED) if d.value]
+    assert found.value.iso == iso

@@ -72,3 +72,9 @@ def test_unreadable_files_name_the_file_and_the_reason(data, reason):
 def test_windows_1252_is_decoded():
     article = read_article("Kyiv’s “allies” met.".encode("cp1252"), "w.txt")
     assert article.text == "Kyiv’s “allies” met."
+
+
+def test_a_dated_dateline_is_the_publication_date_when_no_date_line_is_given():
+    article = read_article(b"Headline here\n\nSAO PAULO, March 18, 2025 - Brazil is neutral, the president said.\n", "d.txt")
+    assert article.published.iso == "2025-03-18"
+    assert sentences("SAO PAULO, March 18, 2025 - Brazil is neutral.\n") == ["Brazil is neutral."]
