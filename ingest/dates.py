@@ -31,7 +31,7 @@ _PATTERNS = [
     ("y", rf"(?i:\b(?:in|since|by|during|until|from|before|after|early|late|mid-?|around|throughout|spring|summer|autumn|fall|winter|of)\s+)(?P<y>{_YEAR})\b(?![-/]\d)"),
     ("wd", rf"\b(?:(?:on|last|this|since|by|until|from|before|after|early|late) )?(?P<weekday>{_WEEKDAY})\b(?!,?\s+(?:{_MONTH}\s+)?\d)"),
     ("moy", rf"\b(?P<mon>{_MONTH}) (?:of )?(?P<which>(?i:last|this|next)) year\b"),
-    ("mo", rf"\b(?P<rel>(?i:in|last|this|since|by|until|from|before|after|early|late|mid-?|during)) (?P<mon>{_MONTH})(?!\s*\d)\b"),
+    ("mo", rf"\b(?P<rel>(?i:in|last|this|since|by|until|from|before|after|early|late|mid-?|during)) (?P<mon>{_MONTH})(?!\s*\d)(?! (?:of )?(?i:last|this|next) year)\b"),
     ("ago", rf"(?i:\b(?P<n>{_COUNT})\s+(?P<unit>day|week|month|year)s?\s+ago\b)"),
     ("last", r"(?i:\b(?:last|past|previous)\s+(?P<unit>week|month|year)\b)"),
     ("next", r"(?i:\b(?:next|coming)\s+(?P<unit>week|month|year)\b)"),
