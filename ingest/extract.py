@@ -20,7 +20,7 @@ from .reader import Article
 from .sentences import split_sentences
 
 CONTEXT_SENTENCES = 3  # how far back a rule's missing role may be looked up
-NEGATION_LOOKBACK = 60  # characters before a match searched for a negation cue
+NEGATION_LOOKBACK = 60  # characters before a match searched for a negation cue, within its clause
 REVERSAL_LOOKAHEAD = 40
 _TOKEN = re.compile(r"⟨([SAPODN])(\d+)⟩")
 
@@ -110,6 +110,18 @@ class _Document:
             self.names.setdefault(name, entity.iri)
         alternatives = "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
         self.name_regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+_RELATIVE = re.compile(r"\b(?:that|which|who|whose|where)\b")
+_CLAUSE_BREAK = re.compile(r"(?:, | and |; | but | while )")
+
+
+def _clause_start(masked: str, start: int) -> int:
+    """Where the clause of a match begins, at most NEGATION_LOOKBACK characters back: a negation in an earlier
+    clause ("Cambodia denied laying mines and accused Thailand") does not deny this one."""
+    window_start = max(0, start - NEGATION_LOOKBACK)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(masked, window_start, start)]
+    return breaks[-1] if breaks else window_start
 
 
 def _slug(text: str) -> str:
@@ -237,7 +249,7 @@ class Extractor:
                 s, e = m.span()
                 if any(t == rule.type and s < te and ts < e for t, ts, te in taken):
                     continue  # an earlier rule already read this text as a claim of this type
-                if cues.negation.search(masked, max(0, s - NEGATION_LOOKBACK), e):
+                if cues.negation.search(masked, _clause_start(masked, s), e):
                     continue
                 if cues.reversal.search(masked, e, e + REVERSAL_LOOKAHEAD):
                     continue
@@ -292,6 +304,8 @@ class Extractor:
             if t[1] != "D" or items[int(t[2])].value is None:
                 continue
             s, e = draft.span
+            if t.start() >= e and _RELATIVE.search(masked, e, t.start()):
+                continue  # "ended a rupture that began in 2016": the date of something else
             distance = 0 if s <= t.start() < e else min(abs(t.start() - e), abs(t.start() - s))
             if best_distance is None or distance < best_distance:
                 best, best_distance = items[int(t[2])].value, distance
