@@ -116,11 +116,11 @@ _RELATIVE = re.compile(r"\b(?:that|which|who|whose|where)\b")
 _CLAUSE_BREAK = re.compile(r"(?:, | and |; | but | while )")
 
 
-def _clause_start(masked: str, start: int) -> int:
-    """Where the clause of a match begins, at most NEGATION_LOOKBACK characters back: a negation in an earlier
-    clause ("Cambodia denied laying mines and accused Thailand") does not deny this one."""
+def _clause_start(masked: str, start: int, end: int) -> int:
+    """Where the clause a match ends in begins, at most NEGATION_LOOKBACK characters before the match: a
+    negation in an earlier clause ("Cambodia denied laying mines and accused Thailand") does not deny it."""
     window_start = max(0, start - NEGATION_LOOKBACK)
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(masked, window_start, start)]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(masked, window_start, end)]
     return breaks[-1] if breaks else window_start
 
 
@@ -249,7 +249,7 @@ class Extractor:
                 s, e = m.span()
                 if any(t == rule.type and s < te and ts < e for t, ts, te in taken):
                     continue  # an earlier rule already read this text as a claim of this type
-                if cues.negation.search(masked, _clause_start(masked, s), e):
+                if cues.negation.search(masked, _clause_start(masked, s, e), e):
                     continue
                 if cues.reversal.search(masked, e, e + REVERSAL_LOOKAHEAD):
                     continue

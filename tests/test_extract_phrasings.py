@@ -83,3 +83,43 @@ def test_a_person_introduced_is_known_by_the_family_name_first(claims_of):
 def test_diplomats_are_expelled_not_folded_into_their_state(claims_of):
     assert ("Czech Republic", "Russia", None, 3) in claims_of("The Czech Republic expelled three Russian diplomats.",
                                                               "expulsion")
+
+
+@pytest.mark.parametrize("text, type_, expected", [
+    pytest.param("Italy keeps about 300 troops in Lebanon.", "deployment", ("Italy", "Lebanon", None, 300),
+                 id="keeps-troops-in"),
+    pytest.param("Turkey opened a military base in Qatar in 2015.", "deployment", ("Turkey", "Qatar", "2015", None),
+                 id="opened-base-in"),
+    pytest.param("Some 500 French troops took part in joint drills in Estonia.", "deployment",
+                 ("France", "Estonia", None, 500), id="took-part-in-exercises"),
+    pytest.param("South Korea sold Poland nearly 1,000 tanks.", "arms_supply", ("South Korea", "Poland", None, None),
+                 id="sold-x-arms"),
+    pytest.param("Parliament condemned Pyongyang's supply of artillery shells to Russia.", "arms_supply",
+                 ("North Korea", "Russia", None, None), id="possessive-supply-of"),
+    pytest.param("Ghana, Togo and Benin signed a security charter in Accra.", "treaty_signed",
+                 ("Ghana", "Togo", None, None), id="charter-by-list"),
+    pytest.param("The memorandum, brokered by Qatar, was signed on March 2, 2025, by Ethiopia and Somalia.",
+                 "treaty_signed", ("Ethiopia", "Somalia", "2025-03-02", None), id="signed-by-after-aside"),
+    pytest.param("Egypt and Turkey restored full diplomatic relations in July 2023.", "alignment",
+                 ("Egypt", "Turkey", "2023-07", None), id="restored-relations"),
+    pytest.param("Chile, which had stayed silent for weeks, condemned Venezuela on Monday.", "opposition",
+                 ("Chile", "Venezuela", "2025-10-06", None), id="aside-between-subject-and-verb"),
+    pytest.param("Peru denied the report and accused Bolivia of interference.", "opposition",
+                 ("Peru", "Bolivia", None, None), id="negation-stays-in-its-clause"),
+])
+def test_more_phrasing(claims_of, text, type_, expected):
+    assert expected in claims_of(text, type_)
+
+
+@pytest.mark.parametrize("text, type_", [
+    pytest.param("Brazil declined a German request to sell tank ammunition to Ukraine.", "arms_supply",
+                 id="declined-request"),
+    pytest.param("Serbia signed a deal in August to buy French fighter jets.", "treaty_signed", id="purchase-is-no-treaty"),
+])
+def test_no_claim(claims_of, text, type_):
+    assert claims_of(text, type_) == []
+
+
+def test_a_relative_clause_date_is_not_the_claims_date(claims_of):
+    found = claims_of("Last month Qatar and Bahrain ended a rift that began in 2017.", "alignment")
+    assert found and found[0][2] == "2025-09"
