@@ -249,7 +249,7 @@ class Extractor:
                 s, e = m.span()
                 if any(t == rule.type and s < te and ts < e for t, ts, te in taken):
                     continue  # an earlier rule already read this text as a claim of this type
-                if cues.negation.search(masked, _clause_start(masked, s, e), e):
+                if rule.negatable and cues.negation.search(masked, _clause_start(masked, s, e), e):
                     continue
                 if cues.reversal.search(masked, e, e + REVERSAL_LOOKAHEAD):
                     continue
@@ -347,7 +347,10 @@ class Extractor:
         rule = draft.rule
         settings = self.rules.claim_types[rule.type]
         date_value = self._nearest_date(draft, masked, items)
-        base = Claim(rule.type, None, None, span[0], span[1], rule.id, self._certainty(masked, draft.span),
+        certainty = self._certainty(masked, draft.span)
+        if rule.certainty and certainty == "asserted":
+            certainty = rule.certainty
+        base = Claim(rule.type, None, None, span[0], span[1], rule.id, certainty,
                      date_value, sentence=index)
         if "place" in draft.texts:
             base.place = re.sub(r"^the\s+", "", self._render(draft.texts["place"], items), flags=re.I)

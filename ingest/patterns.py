@@ -32,6 +32,10 @@ class Rule:
     collapse: bool = False
     title_only: bool = False  # a collapse rule naming an office, not a person ("the Kenyan president")
     stands_for: str | None = None  # a collapse rule whose match reads as this slot's entity
+    negatable: bool = True  # False for a noun phrase ("the EU's sanctions on Russia"): a verb around it
+    # ("Serbia has not joined ...") does not deny it
+    certainty: str | None = None  # fixed certainty, e.g. "hedged" for an accusation
+    place_role: str | None = None
     place_role: str | None = None
 
 
@@ -108,7 +112,8 @@ def _compile_rules(raw: dict, name: str, macros: dict[str, str], claim_types: di
             raise UserError(f"{where}: bad pattern ({e})") from None
         rules.append(Rule(entry["id"], entry["type"], regex, name, tuple(entry.get("context", ())),
                           bool(entry.get("collapse", False)), bool(entry.get("title_only", False)),
-                          entry.get("stands_for"), entry.get("place_role")))
+                          entry.get("stands_for"), bool(entry.get("negatable", True)), entry.get("certainty"),
+                          entry.get("place_role")))
     return rules
 
 

@@ -123,3 +123,33 @@ def test_no_claim(claims_of, text, type_):
 def test_a_relative_clause_date_is_not_the_claims_date(claims_of):
     found = claims_of("Last month Qatar and Bahrain ended a rift that began in 2017.", "alignment")
     assert found and found[0][2] == "2025-09"
+
+
+@pytest.mark.parametrize("text, type_, expected", [
+    pytest.param("Jordan recalled its envoy on Monday and lodged a protest with Israel.", "diplomatic_protest",
+                 ("Jordan", "Israel", "2025-10-06", None), id="second-verb-after-mentions"),
+    pytest.param("Beijing criticised Manila and Tokyo over the drills.", "opposition",
+                 ("China", "Japan", None, None), id="criticised-a-list"),
+    pytest.param("Sweden has delivered Archer howitzers and CV90 combat vehicles to Ukraine.", "arms_supply",
+                 ("Sweden", "Ukraine", None, None), id="two-weapons-to"),
+    pytest.param("A Turkish drone strike on Iraq killed three people.", "military_action",
+                 ("Turkey", "Iraq", None, None), id="adjective-drone-strike"),
+    pytest.param("Egypt became a full member of the BRICS group in 2024.", "membership_joined",
+                 ("Egypt", "BRICS", "2024", None), id="full-member-of"),
+    pytest.param("The Turkish base in Qatar is said to house some 3,000 soldiers.", "deployment",
+                 ("Turkey", "Qatar", None, 3000), id="base-houses"),
+    pytest.param("The State Department sanctioned Belarus on Friday.", "sanction",
+                 ("United States", "Belarus", "2025-10-10", None), id="agency-metonym"),
+    pytest.param("Serbia has not joined the EU's sanctions against Russia.", "sanction",
+                 ("European Union", "Russia", None, None), id="noun-phrase-not-negated"),
+])
+def test_coordination_and_noun_phrases(claims_of, text, type_, expected):
+    assert expected in claims_of(text, type_)
+
+
+def test_an_accusation_is_a_hedged_claim():
+    gaz = gazetteer.load()
+    result = Extractor(gaz, patterns.load()).extract(
+        read_article(b"Armenia accused Azerbaijan of shelling border villages.\n", "t.txt"))
+    [attack] = [c for c in result.claims if c.type == "military_action"]
+    assert (gaz.entities[attack.actor].label, attack.hedged) == ("Azerbaijan", True)
