@@ -112,6 +112,7 @@ class _Document:
         self.name_regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
+_COORDINATION = re.compile(r"(?: and | but |; )")
 _RELATIVE = re.compile(r"\b(?:that|which|who|whose|where)\b")
 _CLAUSE_BREAK = re.compile(r"(?:, | and |; | but | while )")
 
@@ -276,7 +277,8 @@ class Extractor:
         looking first at claims of the same type, then at those of a compatible polarity."""
         window = [c for c in doc.claims if c.sentence >= sentence - CONTEXT_SENTENCES] + current
         polarity = lambda t: self.rules.claim_types[t].get("polarity", "neutral")
-        compatible = {polarity(type_), "neutral"}
+        # a neutral claim (a meeting) may take its party from any claim; others not from the opposite polarity
+        compatible = {"cooperative", "hostile", "neutral"} if polarity(type_) == "neutral" else {polarity(type_), "neutral"}
         same_type = [c for c in window if c.type == type_]
         others = [c for c in window if c.type != type_ and polarity(c.type) in compatible]
         known_state = self._state(known, doc, None)
@@ -297,19 +299,22 @@ class Extractor:
         return None
 
     def _nearest_date(self, draft: _Draft, masked: str, items) -> DateValue | None:
+        """The date slot, else the date token nearest the match: one in the last coordinated clause of the
+        match first ("joined X in 2024 and Y in 2023"), then any ("visited Moscow in May and met Putin")."""
         if "date" in draft.roles and draft.roles["date"]:
             return draft.roles["date"][0].value
-        best, best_distance = None, None
+        s, e = draft.span
+        candidates = []
         for t in _TOKEN.finditer(masked):
             if t[1] != "D" or items[int(t[2])].value is None:
                 continue
-            s, e = draft.span
             if t.start() >= e and _RELATIVE.search(masked, e, t.start()):
                 continue  # "ended a rupture that began in 2016": the date of something else
             distance = 0 if s <= t.start() < e else min(abs(t.start() - e), abs(t.start() - s))
-            if best_distance is None or distance < best_distance:
-                best, best_distance = items[int(t[2])].value, distance
-        return best
+            candidates.append((distance, t.start(), items[int(t[2])].value))
+        last_clause = max((m.end() for m in _COORDINATION.finditer(masked, s, e)), default=s)
+        preferred = [c for c in candidates if c[1] >= last_clause] or candidates
+        return min(preferred, key=lambda c: c[0])[2] if preferred else None
 
     def _certainty(self, masked: str, span: tuple[int, int]) -> str:
         """Hedged by a reporting cue anywhere or a modal before the match's end; planned by a plan cue there."""

@@ -132,7 +132,8 @@ def _rule_files(extra_dirs: tuple[str, ...]):
 
 @lru_cache(maxsize=8)
 def load(extra_dirs: tuple[str, ...] = ()) -> RuleSet:
-    """The packaged rules, then those in ``extra_dirs``; collapse rules (office holders) run first."""
+    """The packaged rules, then those in ``extra_dirs``. Collapse rules (office holders) run first; rules that
+    read every party from the sentence run before those that may borrow one from context."""
     folder = resources.files("ingest").joinpath("patterns")
     lexicon = _read_toml(folder.joinpath("lexicon.toml").read_text("utf-8"), "lexicon.toml")
     claim_types = _read_toml(folder.joinpath("claim_types.toml").read_text("utf-8"), "claim_types.toml")
@@ -146,7 +147,7 @@ def load(extra_dirs: tuple[str, ...] = ()) -> RuleSet:
         for key, value in raw.get("macros", {}).items():
             macros_here[key] = _expand(value, macros_here, f"{name}: macro {key}")
         rules.extend(_compile_rules(raw, name, macros_here, claim_types))
-    rules.sort(key=lambda r: not r.collapse)
+    rules.sort(key=lambda r: (not r.collapse, bool(r.context)))
     cues = lexicon["cues"]
     return RuleSet(
         tuple(rules), claim_types,

@@ -153,3 +153,14 @@ def test_an_accusation_is_a_hedged_claim():
         read_article(b"Armenia accused Azerbaijan of shelling border villages.\n", "t.txt"))
     [attack] = [c for c in result.claims if c.type == "military_action"]
     assert (gaz.entities[attack.actor].label, attack.hedged) == ("Azerbaijan", True)
+
+
+def test_each_coordinated_clause_keeps_its_own_date(claims_of):
+    found = claims_of("Egypt joined BRICS in January 2024 and became a full member of ASEAN in July 2023.",
+                      "membership_joined")
+    assert ("Egypt", "BRICS", "2024-01", None) in found
+
+
+def test_coordinated_predicates_share_a_date_when_only_one_is_given(claims_of):
+    found = claims_of("Lula visited Beijing last April and held talks with Xi Jinping.", "meeting")
+    assert ("Luiz Inácio Lula da Silva", "Xi Jinping", "2025-04", None) in found
