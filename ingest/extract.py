@@ -246,8 +246,10 @@ class Extractor:
         for rule in self.rules.rules:
             if rule.collapse:
                 continue
-            for m in rule.regex.finditer(masked):
-                s, e = m.span()
+            readings = [(m, m.span()) for m in rule.regex.finditer(masked)]
+            if rule.coordinated is not None:  # "Peru denied the report and accused Bolivia": the second clause
+                readings += [(m, (m.end("and_then"), m.end())) for m in rule.coordinated.finditer(masked)]
+            for m, (s, e) in readings:
                 if any(t == rule.type and s < te and ts < e for t, ts, te in taken):
                     continue  # an earlier rule already read this text as a claim of this type
                 if rule.negatable and cues.negation.search(masked, _clause_start(masked, s, e), e):
@@ -255,7 +257,7 @@ class Extractor:
                 if cues.reversal.search(masked, e, e + REVERSAL_LOOKAHEAD):
                     continue
                 taken.append((rule.type, s, e))
-                drafts.append(self._draft(rule, m, items, doc))
+                drafts.append(replace(self._draft(rule, m, items, doc), span=(s, e)))
         return masked, drafts
 
     # --- resolving -----------------------------------------------------------------------------------

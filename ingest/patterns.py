@@ -36,6 +36,7 @@ class Rule:
     # ("Serbia has not joined ...") does not deny it
     certainty: str | None = None  # fixed certainty, e.g. "hedged" for an accusation
     place_role: str | None = None
+    coordinated: re.Pattern | None = None  # the reading through a first coordinated predicate ({AND_THEN})
     place_role: str | None = None
 
 
@@ -107,13 +108,18 @@ def _compile_rules(raw: dict, name: str, macros: dict[str, str], claim_types: di
         if entry["type"] not in claim_types:
             raise UserError(f"{where}: unknown claim type {entry['type']!r}")
         try:
-            regex = re.compile(_expand(entry["pattern"], macros, where), re.IGNORECASE)
+            plain = entry["pattern"].replace("{AND_THEN}", "")
+            regex = re.compile(_expand(plain, macros, where), re.IGNORECASE)
+            coordinated = None
+            if "{AND_THEN}" in entry["pattern"]:
+                through = entry["pattern"].replace("{AND_THEN}", f"(?P<and_then>{macros['AND_THEN']})", 1)
+                coordinated = re.compile(_expand(through, macros, where), re.IGNORECASE)
         except re.error as e:
             raise UserError(f"{where}: bad pattern ({e})") from None
         rules.append(Rule(entry["id"], entry["type"], regex, name, tuple(entry.get("context", ())),
                           bool(entry.get("collapse", False)), bool(entry.get("title_only", False)),
                           entry.get("stands_for"), bool(entry.get("negatable", True)), entry.get("certainty"),
-                          entry.get("place_role")))
+                          entry.get("place_role"), coordinated))
     return rules
 
 
