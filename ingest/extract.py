@@ -103,10 +103,16 @@ class _Document:
     def introduce(self, entity: Entity):
         """Remember a new person and the names a later sentence may use: full name, surname(s)."""
         self.entities.setdefault(entity.iri, entity)
+        self.remember_names(entity)
+
+    def remember_names(self, entity: Entity):
+        """Let later sentences name a person by part of their name ("Dong" after "Admiral Dong Jun")."""
+        if entity.iri in self.names.values():
+            return
         words = entity.label.split()
         # The full name, the last two words, and any single word of three letters or more: news names people by
         # their family name, which comes first in some languages ("Dong Jun" is "Dong").
-        for name in {entity.label, " ".join(words[-2:]), *(w for w in words if len(w) >= 3)}:
+        for name in {entity.label, " ".join(words[-2:]), *(w for w in words if len(w) >= 3 and w[0].isupper())}:
             self.names.setdefault(name, entity.iri)
         alternatives = "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
         self.name_regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
@@ -422,6 +428,9 @@ class Extractor:
             for item in items:
                 if item.kind == "D" and item.value and (latest_mentioned is None or item.value.earliest > latest_mentioned.earliest):
                     latest_mentioned = item.value
+            for item in items:
+                if item.kind == PERSON and item.value in self.gaz.entities:
+                    doc.remember_names(self.gaz.entities[item.value])
             sentence_text = text[start:end]
             refers_back = bool(doc.claims) and self.rules.cues.anaphora.search(sentence_text)
             if not refers_back and not any(i.kind in "SAPO" for i in items):
