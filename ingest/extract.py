@@ -397,6 +397,8 @@ class Extractor:
                 claim.against = self._state(against, doc, claim.date)
             if rule.type == "leader_of" and claim.counterpart:
                 claim.counterpart = self._state(claim.counterpart, doc, claim.date)
+            elif rule.office_state and claim.actor:  # "under the leadership of Putin": his office's state
+                claim.counterpart = self._state(claim.actor, doc, claim.date)
             if rule.type in ("treaty_signed", "treaty_in_force"):
                 claim.treaty = self._treaty(draft, claim, sentence_text, doc)
                 if claim.treaty and (claim.actor is None or claim.counterpart is None) and len(claim.treaty.parties) == 2:

@@ -36,6 +36,7 @@ class Rule:
     # ("Serbia has not joined ...") does not deny it
     certainty: str | None = None  # fixed certainty, e.g. "hedged" for an accusation
     place_role: str | None = None
+    office_state: bool = False  # a leader_of rule naming no state: the one whose office the person holds
     coordinated: re.Pattern | None = None  # the reading through a first coordinated predicate ({AND_THEN})
     place_role: str | None = None
 
@@ -119,7 +120,7 @@ def _compile_rules(raw: dict, name: str, macros: dict[str, str], claim_types: di
         rules.append(Rule(entry["id"], entry["type"], regex, name, tuple(entry.get("context", ())),
                           bool(entry.get("collapse", False)), bool(entry.get("title_only", False)),
                           entry.get("stands_for"), bool(entry.get("negatable", True)), entry.get("certainty"),
-                          entry.get("place_role"), coordinated))
+                          entry.get("place_role"), bool(entry.get("office_state", False)), coordinated))
     return rules
 
 

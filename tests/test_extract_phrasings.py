@@ -164,3 +164,15 @@ def test_each_coordinated_clause_keeps_its_own_date(claims_of):
 def test_coordinated_predicates_share_a_date_when_only_one_is_given(claims_of):
     found = claims_of("Lula visited Beijing last April and held talks with Xi Jinping.", "meeting")
     assert ("Luiz Inácio Lula da Silva", "Xi Jinping", "2025-04", None) in found
+
+
+@pytest.mark.parametrize("text, type_, expected", [
+    pytest.param("Trade grew under the leadership of Narendra Modi and Emmanuel Macron.", "leader_of",
+                 ("Narendra Modi", "India", None, None), id="leadership-of"),
+    pytest.param("Syria recruited Russian mercenaries for operations against Turkey.", "military_action",
+                 ("Syria", "Turkey", None, None), id="for-operations-against"),
+    pytest.param("Qatar has become Lebanon's main economic lifeline.", "economic_support",
+                 ("Qatar", "Lebanon", None, None), id="economic-lifeline"),
+])
+def test_leadership_operations_and_lifelines(claims_of, text, type_, expected):
+    assert expected in claims_of(text, type_)
