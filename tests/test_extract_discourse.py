@@ -77,3 +77,9 @@ def test_a_missing_party_never_comes_from_a_hostile_claim(extract):
     claims, _ = extract("Ukrainian drones struck Russian refineries overnight.\n"
                         "These soldiers will support Russian forces.\n")
     assert not [c for c in claims if c[0] == "deployment" and c[1] == "Ukraine"]
+
+
+def test_the_deployment_refers_back(extract):
+    claims, result = extract("Chad sent troops to Niger last week.\nThe reported deployment alarmed neighbours.\n")
+    deployments = [c for c in claims if c[0] == "deployment"]
+    assert len(deployments) == 2 and all(c[1:3] == ("Chad", "Niger") for c in deployments)
