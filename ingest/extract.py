@@ -23,6 +23,7 @@ CONTEXT_SENTENCES = 3  # how far back a rule's missing role may be looked up
 NEGATION_LOOKBACK = 60  # characters before a match searched for a negation cue, within its clause
 REVERSAL_LOOKAHEAD = 40
 _TOKEN = re.compile(r"⟨([SAPODN])(\d+)⟩")
+_STATE_TOKEN = re.compile(r"⟨[SA](\d+)⟩")
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,8 @@ class Extractor:
         ``stands_for``, as the token of that slot: "Armenia's foreign ministry" reads as Armenia).
 
         A rule with ``title_only`` names no one ("the Kenyan president"): the person is whoever the article
-        said holds that office, else whoever the reference data says held it on the publication date.
+        said holds that office, else whoever the reference data says held it on the publication date, else
+        the title stands for its state.
         """
         for rule in self.rules.rules:
             if not rule.collapse:
@@ -217,6 +219,10 @@ class Extractor:
                 draft = self._draft(rule, m, items, doc)
                 if rule.title_only:
                     person = self._title_holder(draft, doc)
+                elif rule.stands_for == "subject":  # "its foreign ministry": the sentence's first state
+                    first = _STATE_TOKEN.search(masked, 0, m.start())
+                    stand_in = items[int(first[1])] if first else None
+                    person = replace(stand_in, kind=STATE) if stand_in else None
                 elif rule.stands_for:  # "Armenia's foreign ministry" reads as Armenia
                     stand_in = (draft.roles.get(rule.stands_for) or [None])[0]
                     person = replace(stand_in, kind=STATE) if stand_in and stand_in.kind in (STATE, DEMONYM) else stand_in
@@ -242,7 +248,9 @@ class Extractor:
         if person is None:
             day = doc.published.earliest if doc.published else None
             person = self.gaz.office_holder(states[0], office, day, self.rules.office_key)
-        return _Item(-1, -1, PERSON, person, draft.texts["office"]) if person else None
+        if person is None:  # no one known to hold it: the title speaks for its state ("Bahrain's king")
+            return _Item(-1, -1, STATE, states[0], draft.texts["office"])
+        return _Item(-1, -1, PERSON, person, draft.texts["office"])
 
     def _match(self, masked: str, items, doc: _Document) -> tuple[str, list[_Draft]]:
         drafts: list[_Draft] = []

@@ -176,3 +176,19 @@ def test_coordinated_predicates_share_a_date_when_only_one_is_given(claims_of):
 ])
 def test_leadership_operations_and_lifelines(claims_of, text, type_, expected):
     assert expected in claims_of(text, type_)
+
+
+@pytest.mark.parametrize("text, type_, expected", [
+    pytest.param("Algeria rejected the claims, and its foreign ministry summoned the French ambassador.",
+                 "diplomatic_protest", ("Algeria", "France", None, None), id="its-institution-is-the-subject"),
+    pytest.param("Tonga's king, who hosted Chinese President Xi Jinping last year, praised the talks.", "meeting",
+                 ("Tonga", "Xi Jinping", "2024", None), id="unknown-title-holder-is-the-state"),
+    pytest.param("Caracas called the U.S. measures \"unlawful\" on Friday.", "opposition",
+                 ("Venezuela", "United States", "2025-10-10", None), id="called-measures-unlawful"),
+    pytest.param("Some 2,000 Burundian soldiers are fighting in eastern Congo.", "deployment",
+                 ("Burundi", "DR Congo", None, 2000), id="troops-fighting-in"),
+    pytest.param("ECOWAS voted to readmit Guinea.", "membership_joined",
+                 ("Guinea", "Economic Community of West African States", None, None), id="readmitted"),
+])
+def test_subjects_titles_and_readmissions(claims_of, text, type_, expected):
+    assert expected in claims_of(text, type_)
