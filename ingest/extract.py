@@ -228,8 +228,8 @@ class Extractor:
                     person = replace(stand_in, kind=STATE) if stand_in and stand_in.kind in (STATE, DEMONYM) else stand_in
                 else:
                     person = (draft.roles.get("actor") or [None])[0]
-                    if person is not None:
-                        drafts.append(replace(draft, span=(m.start(), m.start())))
+                    if person is not None:  # a title is asserted: only sentence-wide cues may hedge it
+                        drafts.append(replace(draft, span=(0, 0)))
                 if person is None:
                     continue
                 if person not in items:  # a person introduced here: give them a token of their own
