@@ -7,6 +7,7 @@ of slots rather than of names. Each claim keeps the span of its whole sentence a
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -100,6 +101,7 @@ class _Document:
     name_regex: re.Pattern | None = None
     claims: list[Claim] = field(default_factory=list)
     last_treaty: Treaty | None = None
+    state_mentions: Counter = field(default_factory=Counter)  # how often each state was named so far
 
     def introduce(self, entity: Entity):
         """Remember a new person and the names a later sentence may use: full name, surname(s)."""
@@ -312,6 +314,10 @@ class Extractor:
                 other = parties[1 - states.index(known_state)]
                 if other and self._state(other, doc, None) != known_state:
                     return other
+        if role == "actor" and known is not None and self.rules.claim_types[type_].get("topic_actor"):
+            # "the rekindling of military ties with X": the article's most named state is the one acting
+            topic = [s for s, _ in doc.state_mentions.most_common(2) if s != known_state]
+            return topic[0] if topic else None
         return None
 
     def _nearest_date(self, draft: _Draft, masked: str, items) -> DateValue | None:
@@ -441,6 +447,8 @@ class Extractor:
             for item in items:
                 if item.kind == PERSON and item.value in self.gaz.entities:
                     doc.remember_names(self.gaz.entities[item.value])
+                elif item.kind in (STATE, DEMONYM):
+                    doc.state_mentions[item.value] += 1
             sentence_text = text[start:end]
             refers_back = bool(doc.claims) and self.rules.cues.anaphora.search(sentence_text)
             if not refers_back and not any(i.kind in "SAPO" for i in items):

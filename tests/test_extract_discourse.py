@@ -83,3 +83,10 @@ def test_the_deployment_refers_back(extract):
     claims, result = extract("Chad sent troops to Niger last week.\nThe reported deployment alarmed neighbours.\n")
     deployments = [c for c in claims if c[0] == "deployment"]
     assert len(deployments) == 2 and all(c[1:3] == ("Chad", "Niger") for c in deployments)
+
+
+def test_an_unnamed_subject_of_ties_is_the_articles_main_state(extract):
+    claims, _ = extract("Turkey has courted Gulf investors. Ankara hosted a forum for them.\n"
+                        "Turkish officials praised the talks.\n"
+                        "The revival of ties with Egypt is the boldest step.\n")
+    assert ("alignment", "Turkey", "Egypt", None) in claims
