@@ -192,3 +192,13 @@ def test_leadership_operations_and_lifelines(claims_of, text, type_, expected):
 ])
 def test_subjects_titles_and_readmissions(claims_of, text, type_, expected):
     assert expected in claims_of(text, type_)
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("Switzerland marks two centuries of permanent neutrality.", ("Switzerland", None, None, None),
+                 id="marks-neutrality"),
+    pytest.param("The minister described Indonesia's position on the conflict as neutral.",
+                 ("Indonesia", None, None, None), id="position-as-neutral"),
+])
+def test_neutrality_phrasings(claims_of, text, expected):
+    assert expected in claims_of(text, "neutrality")
