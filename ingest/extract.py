@@ -338,10 +338,15 @@ class Extractor:
         preferred = [c for c in candidates if c[1] >= last_clause] or candidates
         return min(preferred, key=lambda c: c[0])[2] if preferred else None
 
-    def _certainty(self, masked: str, span: tuple[int, int]) -> str:
-        """Hedged by a reporting cue anywhere or a modal before the match's end; planned by a plan cue there."""
+    def _certainty(self, masked: str, span: tuple[int, int], fixed: str | None = None) -> str:
+        """Hedged by a reporting cue anywhere or a modal before the match's end; planned by a plan cue there.
+        A rule's ``fixed`` certainty replaces the modal and plan cues, never the reporting ones."""
         cues = self.rules.cues
-        if cues.hedge.search(masked) or cues.hedge_ahead.search(masked, 0, span[1]):
+        if cues.hedge.search(masked):
+            return "hedged"
+        if fixed:
+            return fixed
+        if cues.hedge_ahead.search(masked, 0, span[1]):
             return "hedged"
         if cues.planned.search(masked, 0, span[1]):
             return "planned"
@@ -374,9 +379,7 @@ class Extractor:
         rule = draft.rule
         settings = self.rules.claim_types[rule.type]
         date_value = self._nearest_date(draft, masked, items)
-        certainty = self._certainty(masked, draft.span)
-        if rule.certainty and certainty == "asserted":
-            certainty = rule.certainty
+        certainty = self._certainty(masked, draft.span, rule.certainty)
         base = Claim(rule.type, None, None, span[0], span[1], rule.id, certainty,
                      date_value, sentence=index)
         if "place" in draft.texts:

@@ -34,7 +34,7 @@ class Rule:
     stands_for: str | None = None  # a collapse rule whose match reads as this slot's entity
     negatable: bool = True  # False for a noun phrase ("the EU's sanctions on Russia"): a verb around it
     # ("Serbia has not joined ...") does not deny it
-    certainty: str | None = None  # fixed certainty, e.g. "hedged" for an accusation
+    certainty: str | None = None  # fixed certainty: "hedged" for an accusation, "asserted" for a warning
     place_role: str | None = None
     office_state: bool = False  # a leader_of rule naming no state: the one whose office the person holds
     coordinated: re.Pattern | None = None  # the reading through a first coordinated predicate ({AND_THEN})

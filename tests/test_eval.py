@@ -56,7 +56,7 @@ def test_eval_json_contract():
 
 
 # Floors a little under the figures in README, so a change that makes extraction worse fails here.
-@pytest.mark.parametrize("name, precision, recall", [("seeds", 0.95, 0.85), ("dev", 0.95, 0.79)])
+@pytest.mark.parametrize("name, precision, recall", [("seeds", 0.95, 0.88), ("dev", 0.95, 0.79)])
 def test_quality_does_not_fall(name, precision, recall):
     overall = evaluate(GOLD / name).overall
     assert overall["precision"] >= precision and overall["recall"] >= recall, overall

@@ -202,3 +202,18 @@ def test_subjects_titles_and_readmissions(claims_of, text, type_, expected):
 ])
 def test_neutrality_phrasings(claims_of, text, expected):
     assert expected in claims_of(text, "neutrality")
+
+
+def test_events_with_partners_highlight_alliances(claims_of):
+    found = claims_of("Talks with Luiz Inácio Lula da Silva and Cyril Ramaphosa underline China's growing partnerships.",
+                      "alignment")
+    assert {(f[0], f[1]) for f in found} >= {("China", "Brazil"), ("China", "South Africa")}
+
+
+def test_a_warning_of_potential_consequences_is_itself_asserted():
+    gaz = gazetteer.load()
+    extractor = Extractor(gaz, patterns.load())
+    warned = extractor.extract(read_article(b"Japan warned of possible consequences for China's actions.\n", "t.txt"))
+    reported = extractor.extract(read_article(b"Japan reportedly warned of consequences for China's actions.\n", "t.txt"))
+    assert [c.hedged for c in warned.claims if c.type == "opposition"] == [False]
+    assert [c.hedged for c in reported.claims if c.type == "opposition"] == [True]
