@@ -152,6 +152,11 @@ class Extractor:
         if doc.name_regex is not None:
             items += [_Item(m.start(), m.end(), PERSON, doc.names[m[0]], m[0])
                       for m in doc.name_regex.finditer(text, start, end)]
+        for m in self.rules.organization_name.finditer(text, start, end):
+            organization = self._organization(re.sub(r"^The ", "", m[0]), doc)
+            if organization is not None:
+                offset = m.start() + (4 if m[0].startswith("The ") else 0)
+                items.append(_Item(offset, m.end(), ORG, organization, text[offset:m.end()]))
         sentence = text[start:end]
         for d in find_dates(sentence, anchor):
             items.append(_Item(start + d.start, start + d.end, "D", d.value, d.text))
@@ -187,6 +192,16 @@ class Extractor:
         iri = ID.person(_slug(name)).value
         if iri not in self.gaz.entities:
             doc.introduce(Entity(iri, name, "person", code=_slug(name), linked=False))
+        return iri
+
+    def _organization(self, name: str, doc: _Document) -> str | None:
+        """The IRI of an organization named in the text that the reference data lacks (None if it has it)."""
+        if self.gaz.resolve(name) is not None or len(name.split()) < 2:
+            return None
+        if any(m.kind in (STATE, ORG) for m in self.gaz.find(name)):  # "NATO and the Nordic ..." is two names
+            return None
+        iri = ID.org(_slug(name)).value
+        doc.entities.setdefault(iri, Entity(iri, name, "organization", code=_slug(name), linked=False))
         return iri
 
     def _draft(self, rule: Rule, m: re.Match, items: list[_Item], doc: _Document) -> _Draft:
@@ -281,7 +296,7 @@ class Extractor:
         """The state an entity stands for: itself, or the state whose office a person holds."""
         if iri is None:
             return None
-        entity = self.gaz.entities.get(iri)
+        entity = self.gaz.entities.get(iri) or doc.entities.get(iri)
         if entity is not None and entity.kind in ("state", "organization"):
             return iri
         if iri in doc.leaders:

@@ -60,6 +60,7 @@ class RuleSet:
     treaty_types: tuple[tuple[str, re.Pattern], ...]
     macros: dict[str, str]
     office_synonyms: dict[str, str]
+    organization_name: re.Pattern  # names of organizations the reference data may lack
 
     def office_key(self, title: str) -> str:
         """An office title folded for comparison: "the Defense Minister" and "minister of defence" agree."""
@@ -164,4 +165,5 @@ def load(extra_dirs: tuple[str, ...] = ()) -> RuleSet:
         tuple((k, re.compile(v, re.IGNORECASE)) for k, v in lexicon["treaty_types"].items()),
         macros,
         dict(lexicon["office_synonyms"]),
+        re.compile(lexicon["discovery"]["organization"]),
     )
