@@ -117,8 +117,16 @@ class _Document:
         # their family name, which comes first in some languages ("Dong Jun" is "Dong").
         for name in {entity.label, " ".join(words[-2:]), *(w for w in words if len(w) >= 3 and w[0].isupper())}:
             self.names.setdefault(name, entity.iri)
-        alternatives = "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
-        self.name_regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+        self.name_regex = None  # rebuilt when next needed
+
+    def find_names(self, text: str, start: int, end: int):
+        """Where the article names again a person it has named before."""
+        if not self.names:
+            return []
+        if self.name_regex is None:
+            alternatives = "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
+            self.name_regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+        return list(self.name_regex.finditer(text, start, end))
 
 
 _COORDINATION = re.compile(r"(?: and | but |; )")
@@ -149,9 +157,7 @@ class Extractor:
     # --- masking -------------------------------------------------------------------------------------
     def _items(self, text: str, start: int, end: int, anchor, doc: _Document) -> list[_Item]:
         items = [_Item(m.start, m.end, m.kind, m.iri, text[m.start:m.end]) for m in self.gaz.find(text, start, end)]
-        if doc.name_regex is not None:
-            items += [_Item(m.start(), m.end(), PERSON, doc.names[m[0]], m[0])
-                      for m in doc.name_regex.finditer(text, start, end)]
+        items += [_Item(m.start(), m.end(), PERSON, doc.names[m[0]], m[0]) for m in doc.find_names(text, start, end)]
         for m in self.rules.organization_name.finditer(text, start, end):
             organization = self._organization(re.sub(r"^The ", "", m[0]), doc)
             if organization is not None:

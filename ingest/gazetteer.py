@@ -105,12 +105,13 @@ class Gazetteer:
     surfaces: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (kind, iri)
     offices: list[Office] = field(default_factory=list)
     _regex: re.Pattern | None = None
+    _folded: dict[str, str] | None = None  # case-folded surface, code or QID -> IRI, for resolve()
 
     def add(self, entity: Entity, surfaces: dict[str, str]):
         self.entities[entity.iri] = entity
         for surface, kind in surfaces.items():
             self.surfaces.setdefault(_key(surface), (kind, entity.iri))
-        self._regex = None
+        self._regex = self._folded = None
 
     @property
     def regex(self) -> re.Pattern:
@@ -132,14 +133,16 @@ class Gazetteer:
         name = name.strip()
         if name in self.entities:
             return self.entities[name]
-        folded = _key(name).casefold().removeprefix("the ")
-        for key, (_, iri) in self.surfaces.items():
-            if key.casefold() == folded:
-                return self.entities[iri]
-        for entity in self.entities.values():
-            if folded in {(entity.code or "").casefold(), (entity.qid or "").casefold()}:
-                return entity
-        return None
+        if self._folded is None:
+            self._folded = {}
+            for entity in self.entities.values():
+                for code in (entity.code, entity.qid):
+                    if code:
+                        self._folded.setdefault(code.casefold(), entity.iri)
+            for key, (_, iri) in self.surfaces.items():  # names win over codes that read the same
+                self._folded[key.casefold()] = iri
+        iri = self._folded.get(_key(name).casefold().removeprefix("the "))
+        return self.entities[iri] if iri else None
 
     def office_holder(self, state: str, office: str, on: date | None, key) -> str | None:
         """Who held ``office`` (compared by ``key``) of ``state`` on a day, or holds it now without a day."""

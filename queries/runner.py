@@ -111,13 +111,16 @@ def group(rows: Rows) -> tuple[list[str], list[dict]]:
     """Merge evidence rows into answers (see the module docstring)."""
     keys = [c for c in rows.columns if c not in EVIDENCE_COLUMNS]
     answers: dict[tuple, dict] = {}
+    seen: set[tuple] = set()
     for row in rows.rows:
         values = {c: python_value(v) for c, v in row.items()}
         key = tuple(values[c] for c in keys)
         answer = answers.setdefault(key, {**{c: values[c] for c in keys}, "evidence": []})
         if values.get("source") is not None:
             evidence = {c: values.get(c) for c in EVIDENCE_COLUMNS if c in values}
-            if evidence not in answer["evidence"]:
+            identity = (key, *evidence.values())
+            if identity not in seen:
+                seen.add(identity)
                 answer["evidence"].append(evidence)
     for answer in answers.values():
         dated = sorted((_BASIS_ORDER[e["basis"]], e["date"]) for e in answer["evidence"] if e.get("basis") in _BASIS_ORDER)
