@@ -376,8 +376,8 @@ class Extractor:
     def _first_key(self, table, text: str) -> str | None:
         return next((key for key, rx in table if rx.search(text)), None)
 
-    def _treaty(self, draft: _Draft, claim: Claim, sentence_text: str, doc: _Document) -> Treaty | None:
-        text = draft.texts.get("treaty")
+    def _treaty(self, draft: _Draft, claim: Claim, sentence_text: str, doc: _Document, items) -> Treaty | None:
+        text = self._render(draft.texts["treaty"], items) if "treaty" in draft.texts else None
         previous = doc.last_treaty if (text and self._treatyref.fullmatch(text.strip())) else None
         name = None if previous or not text else re.sub(r"^(?:the|a)\s+", "", text.strip(), flags=re.I)
         types = {k for k, rx in self.rules.treaty_types if rx.search(sentence_text)}
@@ -438,7 +438,7 @@ class Extractor:
             elif rule.office_state and claim.actor:  # "under the leadership of Putin": his office's state
                 claim.counterpart = self._state(claim.actor, doc, claim.date)
             if rule.type in ("treaty_signed", "treaty_in_force"):
-                claim.treaty = self._treaty(draft, claim, sentence_text, doc)
+                claim.treaty = self._treaty(draft, claim, sentence_text, doc, items)
                 if claim.treaty and (claim.actor is None or claim.counterpart is None) and len(claim.treaty.parties) == 2:
                     claim.actor, claim.counterpart = claim.treaty.parties
             needed = {"actor", "counterpart"} - set(settings.get("optional", ()))

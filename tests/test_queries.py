@@ -123,3 +123,42 @@ def test_conflicting_reports_are_kept_side_by_side(tmp_path):
     counts = {r["value"]: r["sources"] for r in rows if r["conflict"] == "troop count"}
     assert counts == {"1500": 2, "2000": 1}  # both figures, each with all its sources
     assert {e["source"] for r in rows if r["value"] == "1500" for e in r["evidence"]} == {"a.txt", "c.txt"}
+
+
+def test_reports_of_different_periods_or_places_do_not_conflict(tmp_path):
+    from ingest.pipeline import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Chad sent 1,500 troops to Mali in 2022.\n")
+    (folder / "b.txt").write_text("Chad sent 2,000 troops to Mali in 2024.\n")
+    store = Store(tmp_path / "store")
+    ingest([folder], store)
+    assert runner.run(store, "conflicting-reports", {}).rows == []
+
+
+def test_different_signing_dates_of_one_treaty_are_kept_side_by_side(tmp_path):
+    from ingest.pipeline import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Chile and Peru signed the Treaty of Lima in March 2023.\n")
+    (folder / "b.txt").write_text("Chile and Peru signed the Treaty of Lima in May 2024.\n")
+    store = Store(tmp_path / "store")
+    ingest([folder], store)
+    rows = runner.run(store, "conflicting-reports", {"state": "Peru"}).rows
+    assert {(r["conflict"], r["value"]) for r in rows} == {("signing date: Treaty of Lima", "2023-03"),
+                                                          ("signing date: Treaty of Lima", "2024-05")}
+
+
+def test_different_arrival_dates_at_one_place_are_kept_side_by_side(tmp_path):
+    from ingest.pipeline import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Rwandan troops arrived in Mozambique's Cabo Delgado in July 2021.\n")
+    (folder / "b.txt").write_text("Rwandan troops arrived in Mozambique's Cabo Delgado in March 2022.\n")
+    store = Store(tmp_path / "store")
+    ingest([folder], store)
+    rows = runner.run(store, "conflicting-reports", {}).rows
+    assert {(r["conflict"], r["value"]) for r in rows} == {("arrival date", "2021-07"), ("arrival date", "2022-03")}

@@ -32,7 +32,9 @@ def test_offices_point_at_known_people_and_states(gaz):
 @pytest.mark.parametrize("name, iri", [
     ("Pyongyang", ID.state("PRK")), ("the Kremlin", ID.state("RUS")), ("DPRK", ID.state("PRK")),
     ("Kim Jong-un", ID.person("kim-jong-un")), ("Kim Jong Un", ID.person("kim-jong-un")),
-    ("Zelensky", ID.person("volodymyr-zelenskyy")), ("NATO", ID.org("nato")), ("Q423", ID.state("PRK")),
+    ("Zelensky", ID.person("volodymyr-zelenskyy")), ("Zelenskyy", ID.person("volodymyr-zelenskyy")),
+    ("NATO", ID.org("nato")), ("Q423", ID.state("PRK")), ("the United States", ID.state("USA")),
+    ("U.S.", ID.state("USA")), ("Washington", ID.state("USA")), ("North Korea", ID.state("PRK")),
 ])
 def test_names_resolve_to_one_entity(gaz, name, iri):
     assert gaz.resolve(name).iri == iri.value
