@@ -217,3 +217,14 @@ def test_a_warning_of_potential_consequences_is_itself_asserted():
     reported = extractor.extract(read_article(b"Japan reportedly warned of consequences for China's actions.\n", "t.txt"))
     assert [c.hedged for c in warned.claims if c.type == "opposition"] == [False]
     assert [c.hedged for c in reported.claims if c.type == "opposition"] == [True]
+
+
+@pytest.mark.parametrize("verb", ["defended", "also said", "already left", "declared", "added"])
+def test_a_new_name_never_takes_the_start_of_the_next_word(claims_of, verb):
+    found = claims_of(f"Ecuadorian President Daniel Noboa {verb} the plan.", "leader_of")
+    assert found == [("Daniel Noboa", "Ecuador", None, None)]
+
+
+def test_a_particle_inside_a_name_is_kept(claims_of):
+    found = claims_of("Brazilian President Luiz Inácio Lula da Silva spoke.", "leader_of")
+    assert [f[0] for f in found] == ["Luiz Inácio Lula da Silva"]
