@@ -433,6 +433,8 @@ class Extractor:
                 claim.actor = self._state(claim.actor, doc, claim.date)
                 claim.counterpart = self._state(claim.counterpart, doc, claim.date)
                 claim.against = self._state(against, doc, claim.date)
+            if settings.get("counterpart") == "state":  # a visit is to a state, even one named by its host
+                claim.counterpart = self._state(claim.counterpart, doc, claim.date)
             if rule.type == "leader_of" and claim.counterpart:
                 claim.counterpart = self._state(claim.counterpart, doc, claim.date)
             elif rule.office_state and claim.actor:  # "under the leadership of Putin": his office's state

@@ -93,12 +93,12 @@ def test_an_unnamed_subject_of_ties_is_the_articles_main_state(extract):
 
 
 def test_an_organization_missing_from_the_reference_data_becomes_an_unlinked_entity(extract):
-    claims, result = extract("Nicaragua left the Organization of American States on Sunday.\n"
+    claims, result = extract("Peru left the Andean Defence Council on Sunday.\n"
                              "Finland joined NATO and the Nordic Defence Forum in 2023.\n")
-    assert ("membership_left", "Nicaragua", "Organization of American States", None) in claims
+    assert ("membership_left", "Peru", "Andean Defence Council", None) in claims
     assert ("membership_joined", "Finland", "NATO", "2023") in claims
     labels = {e.label: e.linked for e in result.entities.values()}
-    assert labels == {"Organization of American States": False}  # never a name that holds a known one
+    assert labels == {"Andean Defence Council": False}  # never a name that holds a known one
 
 
 def test_unlinked_entities_are_stored_as_such(tmp_path):
@@ -107,7 +107,7 @@ def test_unlinked_entities_are_stored_as_such(tmp_path):
     from queries import runner
 
     (tmp_path / "a.txt").write_text("Gabon's transitional president, General Brice Oligui Nguema, visited Paris.\n"
-                                    "Nicaragua left the Organization of American States.\n", encoding="utf-8")
+                                    "Peru left the Andean Defence Council.\n", encoding="utf-8")
     store = Store(tmp_path / "store")
     ingest([tmp_path / "a.txt"], store)
     stats = {r["what"]: r["count"] for r in runner.stats(store)}

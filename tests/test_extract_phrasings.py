@@ -228,3 +228,31 @@ def test_a_new_name_never_takes_the_start_of_the_next_word(claims_of, verb):
 def test_a_particle_inside_a_name_is_kept(claims_of):
     found = claims_of("Brazilian President Luiz Inácio Lula da Silva spoke.", "leader_of")
     assert [f[0] for f in found] == ["Luiz Inácio Lula da Silva"]
+
+
+@pytest.mark.parametrize("text, type_, expected", [
+    pytest.param("Morocco handed a note of protest to Spain's ambassador on Monday.", "diplomatic_protest",
+                 ("Morocco", "Spain", "2025-10-06", None), id="note-of-protest"),
+    pytest.param("Mali and Niger recalled their ambassadors from Algeria.", "diplomatic_protest",
+                 ("Niger", "Algeria", None, None), id="recalled-ambassadors"),
+    pytest.param("Chilean President Gabriel Boric was received at the Elysee Palace by Emmanuel Macron.", "visit",
+                 ("Gabriel Boric", "France", None, None), id="was-received-at"),
+    pytest.param("Japanese Prime Minister Shigeru Ishiba hosted Indian Prime Minister Narendra Modi.", "visit",
+                 ("Narendra Modi", "Japan", None, None), id="hosted-guest-visits-the-hosts-state"),
+    pytest.param("Washington has backed Kyiv throughout the war.", "alignment",
+                 ("United States", "Ukraine", None, None), id="backed"),
+    pytest.param("Some 300 Rwandan police officers landed in Mozambique.", "deployment",
+                 ("Rwanda", "Mozambique", None, 300), id="police-landed-in"),
+    pytest.param("Poland hosted some two thousand U.S. soldiers for the drills.", "deployment",
+                 ("United States", "Poland", None, 2000), id="host-hosted-troops"),
+    pytest.param("The IMF approved a $3 billion bailout for Sri Lanka.", "economic_support",
+                 ("International Monetary Fund", "Sri Lanka", None, None), id="approved-bailout-for"),
+    pytest.param("Israeli forces shelled villages in southern Lebanon.", "military_action",
+                 ("Israel", "Lebanon", None, None), id="shelled-places-in"),
+])
+def test_dev2_families(claims_of, text, type_, expected):
+    assert expected in claims_of(text, type_)
+
+
+def test_hitting_back_in_words_is_no_attack(claims_of):
+    assert claims_of("Paris hits back at Algiers as the diplomatic row deepens.", "military_action") == []
