@@ -37,7 +37,7 @@ _PATTERNS = [
     ("next", r"(?i:\b(?:next|coming)\s+(?P<unit>week|month|year)\b)"),
     ("recent", r"(?i:\b(?:in\s+)?(?:recent|the\s+past\s+few|the\s+last\s+few)\s+(?P<unit>day|week|month)s\b)"),
     ("this", r"(?i:\b(?:earlier\s+|later\s+)?this\s+(?P<unit>week|month|year)\b)"),
-    ("dayword", r"(?i:\b(?P<word>yesterday|today)\b)"),
+    ("dayword", r"(?i:\b(?P<word>yesterday|today|tonight|this (?:morning|afternoon|evening))\b)"),
 ]
 # Words that put a following weekday or month in the future: "will visit Baku in July".
 _FUTURE = re.compile(r"\b(?:will|shall|expected to|plans? to|planned|set to|scheduled|due to|going to|upcoming)\b",

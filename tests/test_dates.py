@@ -31,6 +31,7 @@ def test_absolute_dates(text, iso):
     ("last year", "2025", date(2025, 1, 1), date(2025, 12, 31)),
     ("in recent weeks", "2026-01", date(2025, 12, 26), date(2026, 1, 23)),  # named by the month written in
     ("yesterday", "2026-01-22", date(2026, 1, 22), date(2026, 1, 22)),
+    ("this morning", "2026-01-23", date(2026, 1, 23), date(2026, 1, 23)),
     ("earlier this month", "2026-01", date(2026, 1, 1), date(2026, 1, 31)),
     ("NAIROBI, March 3 (Reuters)", "2025-03-03", date(2025, 3, 3), date(2025, 3, 3)),  # not in the future
 ])

@@ -256,3 +256,21 @@ def test_dev2_families(claims_of, text, type_, expected):
 
 def test_hitting_back_in_words_is_no_attack(claims_of):
     assert claims_of("Paris hits back at Algiers as the diplomatic row deepens.", "military_action") == []
+
+
+@pytest.mark.parametrize("text, type_, expected", [
+    pytest.param("Nicaragua exited UNESCO on Monday.", "membership_left", None, id="exited-unknown-org"),
+    pytest.param("Hungary walked out of the ICC last year.", "membership_left",
+                 ("Hungary", "International Criminal Court", "2024", None), id="walked-out-of"),
+    pytest.param("The U.S. Commerce Department added six Chinese chipmakers to its entity list.", "sanction",
+                 ("United States", "China", None, None), id="entity-list"),
+    pytest.param("Canberra's defence agreement with Manila was ratified and entered into force in June 2024.",
+                 "treaty_in_force", ("Australia", "Philippines", "2024-06", None), id="possessive-agreement-in-force"),
+    pytest.param("The pact with Oman became effective in March.", "treaty_in_force", None, id="became-effective-no-parties"),
+])
+def test_leaving_lists_and_treaties_in_force(claims_of, text, type_, expected):
+    found = claims_of(text, type_)
+    if expected is None:  # a party the rules cannot resolve: no claim rather than a guess
+        assert found == []
+    else:
+        assert expected in found
