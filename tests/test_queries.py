@@ -2,6 +2,7 @@
 import pytest
 
 from ingest.errors import UserError
+from ingest.pipeline import ingest
 from ingest.store import Store
 from queries import runner
 from queries.catalog import canned, rules
@@ -109,16 +110,22 @@ def test_bound_query_holds_the_value_as_an_escaped_term():
     assert 'VALUES (?kind ?file) { ("a\\" } DROP ALL #" UNDEF) }' in text
 
 
-def test_conflicting_reports_are_kept_side_by_side(tmp_path):
-    from ingest.pipeline import ingest
-
+def store_of(tmp_path, *articles: str) -> Store:
+    """A fresh on-disk store holding one article per text, named a.txt, b.txt, ..."""
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "a.txt").write_text("Chad has sent 1,500 troops to Mali, officials said.\n")
-    (folder / "b.txt").write_text("Chad has sent 2,000 troops to Mali, according to a local governor.\n")
-    (folder / "c.txt").write_text("Chad has sent 1,500 troops to Mali.\n")
+    for name, text in zip("abcdefgh", articles):
+        (folder / f"{name}.txt").write_text(text + "\n")
     store = Store(tmp_path / "store")
     ingest([folder], store)
+    return store
+
+
+def test_conflicting_reports_are_kept_side_by_side(tmp_path):
+    store = store_of(tmp_path,
+                     "Chad has sent 1,500 troops to Mali, officials said.",
+                     "Chad has sent 2,000 troops to Mali, according to a local governor.",
+                     "Chad has sent 1,500 troops to Mali.")
     rows = runner.run(store, "conflicting-reports", {"state": "Mali"}).rows
     counts = {r["value"]: r["sources"] for r in rows if r["conflict"] == "troop count"}
     assert counts == {"1500": 2, "2000": 1}  # both figures, each with all its sources
@@ -126,39 +133,24 @@ def test_conflicting_reports_are_kept_side_by_side(tmp_path):
 
 
 def test_reports_of_different_periods_or_places_do_not_conflict(tmp_path):
-    from ingest.pipeline import ingest
-
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Chad sent 1,500 troops to Mali in 2022.\n")
-    (folder / "b.txt").write_text("Chad sent 2,000 troops to Mali in 2024.\n")
-    store = Store(tmp_path / "store")
-    ingest([folder], store)
+    store = store_of(tmp_path,
+                     "Chad sent 1,500 troops to Mali in 2022.",
+                     "Chad sent 2,000 troops to Mali in 2024.")
     assert runner.run(store, "conflicting-reports", {}).rows == []
 
 
 def test_different_signing_dates_of_one_treaty_are_kept_side_by_side(tmp_path):
-    from ingest.pipeline import ingest
-
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Chile and Peru signed the Treaty of Lima in March 2023.\n")
-    (folder / "b.txt").write_text("Chile and Peru signed the Treaty of Lima in May 2024.\n")
-    store = Store(tmp_path / "store")
-    ingest([folder], store)
+    store = store_of(tmp_path,
+                     "Chile and Peru signed the Treaty of Lima in March 2023.",
+                     "Chile and Peru signed the Treaty of Lima in May 2024.")
     rows = runner.run(store, "conflicting-reports", {"state": "Peru"}).rows
     assert {(r["conflict"], r["value"]) for r in rows} == {("signing date: Treaty of Lima", "2023-03"),
                                                           ("signing date: Treaty of Lima", "2024-05")}
 
 
 def test_different_arrival_dates_at_one_place_are_kept_side_by_side(tmp_path):
-    from ingest.pipeline import ingest
-
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Rwandan troops arrived in Mozambique's Cabo Delgado in July 2021.\n")
-    (folder / "b.txt").write_text("Rwandan troops arrived in Mozambique's Cabo Delgado in March 2022.\n")
-    store = Store(tmp_path / "store")
-    ingest([folder], store)
+    store = store_of(tmp_path,
+                     "Rwandan troops arrived in Mozambique's Cabo Delgado in July 2021.",
+                     "Rwandan troops arrived in Mozambique's Cabo Delgado in March 2022.")
     rows = runner.run(store, "conflicting-reports", {}).rows
     assert {(r["conflict"], r["value"]) for r in rows} == {("arrival date", "2021-07"), ("arrival date", "2022-03")}
