@@ -435,9 +435,7 @@ class Extractor:
                 claim.against = self._state(against, doc, claim.date)
             if settings.get("counterpart") == "state":  # a visit is to a state, even one named by its host
                 claim.counterpart = self._state(claim.counterpart, doc, claim.date)
-            if rule.type == "leader_of" and claim.counterpart:
-                claim.counterpart = self._state(claim.counterpart, doc, claim.date)
-            elif rule.office_state and claim.actor:  # "under the leadership of Putin": his office's state
+            if rule.office_state and claim.counterpart is None and claim.actor:  # "the leadership of Putin"
                 claim.counterpart = self._state(claim.actor, doc, claim.date)
             if rule.type in ("treaty_signed", "treaty_in_force"):
                 claim.treaty = self._treaty(draft, claim, sentence_text, doc, items)

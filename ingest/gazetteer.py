@@ -87,9 +87,7 @@ def _trie_regex(words) -> str:
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if end:
-            return f"(?:{body})?"
-        return body if len(branches) == 1 else body
+        return f"(?:{body})?" if end else body
 
     return emit(trie)
 

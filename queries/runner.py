@@ -138,11 +138,7 @@ def group(rows: Rows) -> tuple[list[str], list[dict]]:
 
 def run(store: Store, name: str, raw: dict[str, str]) -> Answer:
     """Run canned query ``name`` with user parameters ``raw`` and return grouped answers."""
-    query = get_query(name)
-    terms = bind_params(query, raw)
-    rows = store.select(bound_text(query, terms))
-    rows = Rows([c for c in rows.columns if c not in terms], rows.rows)
-    columns, answers = group(rows)
+    columns, answers = group(run_flat(store, name, raw))
     return Answer(name, {k: v for k, v in raw.items() if v}, columns, answers)
 
 
