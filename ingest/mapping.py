@@ -1,12 +1,14 @@
-"""Claims to RDF quads, each claim in a named graph of its own with its provenance.
+"""Claims to RDF quads with their provenance, all of one document in the document's named graph.
 
-For a claim graph G of document D:
-  G a ak:Claim ; ak:claimType akt:<type> ; ak:asserts G#event ; ak:hedged ; ak:certainty ;
-    ak:extractionRule ; prov:wasDerivedFrom G#evidence .
-  G#evidence a ak:Evidence ; oa:hasSource D ; oa:hasSelector G#position, G#quote .
-  G#event a <the class the claim type asserts> ; ak:actor ; ak:counterpart ; ak:date ; ...
-D's own graph holds the document record (path, SHA-256, dates, its claim graphs) and the entities the article
-introduced that the reference data lacks.
+One graph per document is the unit every store replaces whole: the embedded store in one transaction, a remote
+store with one Graph Store Protocol PUT. In the graph D of a document, for its claim C = D/claim/n:
+  D a ak:SourceDocument ; ak:sourcePath ; ak:sha256 ; dcterms:issued | ak:notBefore ; ak:hasClaim C .
+  C a ak:Claim ; ak:claimType akt:<type> ; ak:asserts C#event ; ak:hedged ; ak:certainty ;
+    ak:extractionRule ; prov:wasDerivedFrom C#evidence .
+  C#evidence a ak:Evidence ; oa:hasSource D ; oa:hasSelector C#position, C#quote .
+  C#event a <the class the claim type asserts> ; ak:actor ; ak:counterpart ; ak:date ; ...
+plus the entities the article introduced that the reference data lacks, and (added by the pipeline) the stances
+the derivation rules draw from the claims.
 """
 from __future__ import annotations
 
@@ -137,17 +139,18 @@ def _treaty_quads(claim: Claim, event: NamedNode, g: NamedNode) -> list[Quad]:
     return quads
 
 
-def claim_quads(claim: Claim, g: NamedNode, doc: NamedNode, text: str) -> list[Quad]:
-    event, evidence = NamedNode(g.value + "#event"), NamedNode(g.value + "#evidence")
-    position, quote = NamedNode(g.value + "#position"), NamedNode(g.value + "#quote")
+def claim_quads(claim: Claim, c: NamedNode, doc: NamedNode, text: str) -> list[Quad]:
+    event, evidence = NamedNode(c.value + "#event"), NamedNode(c.value + "#evidence")
+    position, quote = NamedNode(c.value + "#position"), NamedNode(c.value + "#quote")
+    g = doc
     return [
-        Quad(g, RDF.type, AK.Claim, g),
-        Quad(g, AK.claimType, AKT[claim.type], g),
-        Quad(g, AK.asserts, event, g),
-        Quad(g, AK.hedged, Literal(claim.hedged), g),
-        Quad(g, AK.certainty, _CERTAINTY[claim.certainty], g),
-        Quad(g, AK.extractionRule, Literal(claim.rule), g),
-        Quad(g, PROV.wasDerivedFrom, evidence, g),
+        Quad(c, RDF.type, AK.Claim, g),
+        Quad(c, AK.claimType, AKT[claim.type], g),
+        Quad(c, AK.asserts, event, g),
+        Quad(c, AK.hedged, Literal(claim.hedged), g),
+        Quad(c, AK.certainty, _CERTAINTY[claim.certainty], g),
+        Quad(c, AK.extractionRule, Literal(claim.rule), g),
+        Quad(c, PROV.wasDerivedFrom, evidence, g),
         Quad(evidence, RDF.type, AK.Evidence, g),
         Quad(evidence, OA.hasSource, doc, g),
         Quad(evidence, OA.hasSelector, position, g),
@@ -162,7 +165,7 @@ def claim_quads(claim: Claim, g: NamedNode, doc: NamedNode, text: str) -> list[Q
 
 
 def document_quads(result: Extraction) -> tuple[NamedNode, list[Quad]]:
-    """The document IRI and the quads of its record and its claim graphs."""
+    """The document IRI and the quads of its graph: its record, its claims and their evidence."""
     article = result.article
     doc = document_iri(article.path)
     quads = [
@@ -177,7 +180,7 @@ def document_quads(result: Extraction) -> tuple[NamedNode, list[Quad]]:
     for entity in result.entities.values():
         quads += entity_quads(entity, doc)
     for n, claim in enumerate(result.claims):
-        g = NamedNode(f"{doc.value}/claim/{n}")
-        quads.append(Quad(doc, AK.hasClaimGraph, g, doc))
-        quads += claim_quads(claim, g, doc, article.text)
+        c = NamedNode(f"{doc.value}/claim/{n}")
+        quads.append(Quad(doc, AK.hasClaim, c, doc))
+        quads += claim_quads(claim, c, doc, article.text)
     return doc, quads

@@ -20,7 +20,7 @@ from .errors import UserError
 from .extract import Extraction, Extractor
 from .mapping import document_iri, document_quads, reference_quads
 from .reader import read_file
-from .store import Store, derived_graph, fingerprint
+from .store import Store, fingerprint
 
 
 @dataclass
@@ -55,10 +55,9 @@ def derive(quads: list[ox.Quad], doc: ox.NamedNode) -> list[ox.Quad]:
     """Stances the derivation rules (queries/rules/*.rq) draw from one document's claims."""
     scratch = ox.Store()
     scratch.extend(quads)
-    graph = derived_graph(doc)
     derived = []
     for rule in catalog.rules().values():
-        derived.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in scratch.query(rule.text))
+        derived.extend(ox.Quad(t.subject, t.predicate, t.object, doc) for t in scratch.query(rule.text))
     return derived
 
 
@@ -105,7 +104,7 @@ def ingest_articles(articles: list[tuple[Path, Path]], store: Store, extra_patte
             else:
                 result = extractor.extract(article)
                 doc, quads = document_dataset(result)
-                store.replace_document(doc, quads)
+                store.replace_graph(doc, quads)
                 report.claims += len(result.claims)
                 (report.added if previous is None else report.replaced).append(rel)
         except UserError as e:

@@ -1,4 +1,4 @@
-"""The embedded on-disk store: pyoxigraph (RocksDB), one named graph per claim.
+"""The embedded on-disk store: pyoxigraph (RocksDB), one named graph per document.
 
 pyoxigraph was chosen over rdflib's stores for speed (measured on 1M triples: ~10x faster loads, ~40x faster
 joins, a third of the memory). It also serialises every export format, JSON-LD included.
@@ -52,21 +52,23 @@ class Store:
             return quad.object.value
         return None
 
-    def document_graphs(self, doc: ox.NamedNode) -> list[ox.NamedNode]:
-        """Every graph that belongs to a document: its record, its claims and what was derived from them."""
-        claims = [q.object for q in self._db.quads_for_pattern(doc, AK.hasClaimGraph, None, doc)]
-        return [doc, derived_graph(doc), *claims]
+    def replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad]):
+        """Drop ``graph``, then add ``quads`` (which carry its fingerprint) in one atomic ``extend``.
 
-    def replace_document(self, doc: ox.NamedNode, quads: list[ox.Quad]):
-        """Drop what the store held for ``doc``, then add ``quads`` in one transaction.
-
-        The document record (with its hash) is written with the claims, so an interrupted replace leaves the
-        document absent or whole, and a re-run restores it.
+        An interrupted replace leaves the graph absent or whole, never with a fingerprint and half its triples,
+        so a re-run sees it missing and restores it.
         """
-        old = self.document_graphs(doc)
-        if any(self._db.contains_named_graph(g) for g in old):
-            self._db.update("".join(f"DROP SILENT GRAPH <{g.value}> ;\n" for g in old).rstrip(";\n"))
+        if self._db.contains_named_graph(graph):
+            self._db.remove_graph(graph)
         self._db.extend(quads)
+
+    def fingerprints(self) -> dict[ox.NamedNode, str]:
+        """Every graph that carries a fingerprint (``<g> ak:sha256 ?sha`` inside g): documents, ontology, reference."""
+        return {q.graph_name: q.object.value for q in self._db.quads_for_pattern(None, AK.sha256, None)
+                if q.subject == q.graph_name}
+
+    def graph_quads(self, graph: ox.NamedNode):
+        return self._db.quads_for_pattern(None, None, None, graph)
 
     # --- graphs that come with the software ----------------------------------------------------------
     def ensure_graph(self, graph: ox.NamedNode, quads_factory, fingerprint: str) -> bool:
@@ -76,9 +78,7 @@ class Store:
             return False
         quads = list(quads_factory())
         quads.append(ox.Quad(graph, AK.sha256, ox.Literal(fingerprint), graph))
-        if self._db.contains_named_graph(graph):
-            self._db.update(f"DROP SILENT GRAPH <{graph.value}>")
-        self._db.extend(quads)
+        self.replace_graph(graph, quads)
         return True
 
     # --- queries -------------------------------------------------------------------------------------
@@ -108,10 +108,6 @@ class Store:
     def flush(self):
         if self.path is not None:
             self._db.flush()
-
-
-def derived_graph(doc: ox.NamedNode) -> ox.NamedNode:
-    return ox.NamedNode(doc.value + "/derived")
 
 
 def fingerprint(*texts: str) -> str:

@@ -47,7 +47,7 @@ EXPECTED_OBJECT_PROPERTIES = {
     "actor", "counterpart", "treaty", "party", "signatory", "treatyType", "role",
     "supports", "against", "holder", "ofState", "leaderOf", "hasLeader",
     "alliedWith", "memberOf", "stanceKind", "toward", "claimType", "asserts",
-    "certainty", "hasClaimGraph",
+    "certainty", "hasClaim",
 }
 EXPECTED_DATATYPE_PROPERTIES = {
     "place", "personnelCount", "quantityText", "date", "earliest", "latest",
