@@ -129,7 +129,8 @@ def group(rows: Rows) -> tuple[list[str], list[dict]]:
         answer["hedged"] = bool(answer["evidence"]) and all(e.get("hedged") for e in answer["evidence"])
         answer["sources"] = len({e["source"] for e in answer["evidence"]})
         answer["evidence"].sort(key=lambda e: (bool(e.get("hedged")), _BASIS_ORDER.get(e.get("basis"), 3),
-                                               e.get("date") or "", e["source"], e["start"]))
+                                               e.get("date") or "", e["source"], e["start"], e.get("claim") or "",
+                                               e.get("derived_by") or ""))
         answer["evidence"] = [{"source": e["source"], "start": e["start"], "end": e["end"], "quote": e["quote"],
                                **{c: e[c] for c in ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim")
                                   if c in e}} for e in answer["evidence"]]
