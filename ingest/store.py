@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Protocol
 
 import pyoxigraph as ox
 
@@ -25,6 +26,19 @@ class Rows:
 
     columns: list[str]
     rows: list[dict[str, object]]
+
+
+class GraphStore(Protocol):
+    """What the embedded store and a remote SPARQL store (``ingest.remote``) both offer."""
+
+    def select(self, query: str) -> Rows:
+        """Rows of a SELECT, or one ``result`` row of an ASK."""
+
+    def fingerprints(self) -> dict[ox.NamedNode, str]:
+        """Each graph that carries a fingerprint: ``<g> ak:sha256 ?sha`` inside g."""
+
+    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]):
+        """Replace one named graph whole."""
 
 
 class Store:
@@ -52,7 +66,7 @@ class Store:
             return quad.object.value
         return None
 
-    def replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad]):
+    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]):
         """Drop ``graph``, then add ``quads`` (which carry its fingerprint) in one atomic ``extend``.
 
         An interrupted replace leaves the graph absent or whole, never with a fingerprint and half its triples,
@@ -82,9 +96,12 @@ class Store:
         return True
 
     # --- queries -------------------------------------------------------------------------------------
-    def select(self, query: str, bindings: dict[str, object] | None = None) -> Rows:
-        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        solutions = self._db.query(query, substitutions=substitutions)
+    def query(self, query: str):
+        """pyoxigraph's own results (solutions, boolean or triples), for the SPARQL endpoint to serialise."""
+        return self._db.query(query)
+
+    def select(self, query: str) -> Rows:
+        solutions = self._db.query(query)
         if isinstance(solutions, bool):
             return Rows(["result"], [{"result": ox.Literal(solutions)}])
         if not isinstance(solutions, ox.QuerySolutions):

@@ -1,6 +1,7 @@
 """The alliance-kg command line: each command parses its options, calls one library function, formats."""
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -8,12 +9,15 @@ import click
 import pyoxigraph as ox
 
 from ingest.errors import UserError
+from ingest.load import load as load_graphs
+from ingest.load import stale_graphs
 from ingest.pipeline import find_articles, ingest_articles
-from ingest.store import DEFAULT_STORE, STORE_ENV, Store
+from ingest.remote import PASSWORD_ENV, USER_ENV, Endpoint, RemoteStore
+from ingest.store import DEFAULT_STORE, STORE_ENV, GraphStore, Store
 from ontology.terms import sparql_prologue
 
 from . import formatting as fmt
-from . import questions, runner
+from . import questions, runner, server
 from .catalog import canned
 from .evaluate import evaluate
 
@@ -24,6 +28,41 @@ ANSWER_FORMATS = click.Choice([fmt.TABLE, fmt.JSON, fmt.CSV])
 
 def _open(ctx: click.Context, write: bool = False) -> Store:
     return Store(ctx.obj["store"], read_only=not write)
+
+
+def _open_for_queries(ctx: click.Context) -> GraphStore:
+    """The remote store when --endpoint is given, else the embedded one."""
+    endpoint = ctx.obj.get("endpoint")
+    return RemoteStore(endpoint) if endpoint else _open(ctx)
+
+
+ENDPOINT_OPTIONS = [
+    click.option("--endpoint", envvar="ALLIANCE_KG_ENDPOINT", show_envvar=True, metavar="URL",
+                 help="SPARQL query endpoint of a remote store; ask, query, sparql, claims and stats then run there."),
+    click.option("--update-endpoint", envvar="ALLIANCE_KG_UPDATE_ENDPOINT", show_envvar=True, metavar="URL",
+                 help="SPARQL update endpoint, where the server splits it from the query endpoint."),
+    click.option("--graph-store-endpoint", envvar="ALLIANCE_KG_GRAPH_STORE_ENDPOINT", show_envvar=True, metavar="URL",
+                 help="SPARQL 1.1 Graph Store Protocol endpoint; 'load' PUTs graphs there (else it uses updates)."),
+    click.option("--timeout", type=click.FloatRange(min=0.1), envvar="ALLIANCE_KG_TIMEOUT", show_envvar=True,
+                 default=60.0, show_default=True, help="Seconds to wait for the remote store's answer."),
+    click.option("--auth", type=click.Choice(["basic", "digest"]), envvar="ALLIANCE_KG_AUTH", show_envvar=True,
+                 default="basic", show_default=True,
+                 help=f"HTTP authentication scheme for the credentials in {USER_ENV} and {PASSWORD_ENV}."),
+]
+
+
+def endpoint_options(command):
+    for option in reversed(ENDPOINT_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _endpoint(endpoint, update_endpoint, graph_store_endpoint, timeout, auth) -> Endpoint | None:
+    if not endpoint:
+        if update_endpoint or graph_store_endpoint:
+            raise click.UsageError("--update-endpoint and --graph-store-endpoint need --endpoint (the query endpoint)")
+        return None
+    return Endpoint(endpoint, update_endpoint, graph_store_endpoint, auth, timeout)
 
 
 def _param_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -48,17 +87,21 @@ def _echo_answer(answer: runner.Answer, output: str):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), envvar=STORE_ENV,
               default=DEFAULT_STORE, show_default=True, show_envvar=True, help="Folder of the embedded store.")
+@endpoint_options
 @click.version_option(package_name="alliance-kg")
 @click.pass_context
-def cli(ctx: click.Context, store: Path):
+def cli(ctx: click.Context, store: Path, **remote):
     """Turn geopolitical news articles into a knowledge graph of alliances, and ask it questions.
+
+    Queries run on the embedded store, or on a remote SPARQL 1.1 store given with --endpoint.
 
     \b
     Example:
       alliance-kg ingest data/articles
       alliance-kg ask "who aligned with Russia after 2022?"
+      alliance-kg --endpoint http://localhost:7878/query ask "who opposed Russia?"
     """
-    ctx.obj = {"store": store}
+    ctx.obj = {"store": store, "remote": remote, "endpoint": _endpoint(**remote)}
 
 
 @cli.command()
@@ -108,7 +151,7 @@ def ask(ctx, question, output):
       alliance-kg ask "who aligned with Russia after 2022?" --format json
     """
     name, params = questions.match(question)
-    _echo_answer(runner.run(_open(ctx), name, params), output)
+    _echo_answer(runner.run(_open_for_queries(ctx), name, params), output)
 
 
 @cli.command()
@@ -123,7 +166,7 @@ def query(ctx, name, pairs, output):
     Example:
       alliance-kg query aligned-with --param state=Russia --param after=2022
     """
-    _echo_answer(runner.run(_open(ctx), name, _param_pairs(pairs)), output)
+    _echo_answer(runner.run(_open_for_queries(ctx), name, _param_pairs(pairs)), output)
 
 
 @cli.command("queries")
@@ -163,7 +206,7 @@ def sparql(ctx, query_or_file, output):
     path = Path(query_or_file)
     text = path.read_text("utf-8") if path.is_file() else query_or_file
     try:
-        rows = _open(ctx).select(sparql_prologue() + text)
+        rows = _open_for_queries(ctx).select(sparql_prologue() + text)
     except SyntaxError as e:
         raise UserError(f"sparql: {e}") from None
     records = [{c: runner.python_value(v) for c, v in r.items()} for r in rows.rows]
@@ -188,7 +231,7 @@ def claims(ctx, kind, file, output):
     Example:
       alliance-kg claims --type deployment --format jsonl
     """
-    records = runner.claims(_open(ctx), kind, file)
+    records = runner.claims(_open_for_queries(ctx), kind, file)
     if output == fmt.JSONL:
         if records:
             click.echo(fmt.rows_jsonl(records))
@@ -229,13 +272,81 @@ def stats(ctx, output):
     Example:
       alliance-kg stats --format json
     """
-    rows = runner.stats(_open(ctx))
+    rows = runner.stats(_open_for_queries(ctx))
     if output == fmt.JSON:
         click.echo(fmt.rows_json({r["what"]: r["count"] for r in rows}))
     elif output == fmt.CSV:
         click.echo(fmt.rows_csv(["what", "count"], rows))
     else:
         click.echo(fmt.table(["what", "count"], rows))
+
+
+@cli.command()
+@endpoint_options
+@click.option("--all", "everything", is_flag=True, help="Load every graph, not only those that changed.")
+@click.option("--format", "output", type=click.Choice([fmt.TABLE, fmt.JSON]), default=fmt.TABLE, show_default=True)
+@click.pass_context
+def load(ctx, everything, output, **remote):
+    """Push the embedded store into a remote SPARQL 1.1 store.
+
+    Each document's graph, the ontology's and the reference data's is replaced whole (a Graph Store Protocol
+    PUT, or one update request where no graph store endpoint is given), so loading twice duplicates nothing.
+    Only graphs that changed since the last load are sent, unless --all. Credentials come from the environment.
+
+    \b
+    Example:
+      alliance-kg load --endpoint http://localhost:7878/query --graph-store-endpoint http://localhost:7878/store
+    """
+    # an option given to 'load' wins over the same option given before it
+    merged = {k: v if ctx.get_parameter_source(k) != click.core.ParameterSource.DEFAULT else ctx.obj["remote"][k]
+              for k, v in remote.items()}
+    endpoint = _endpoint(**merged)
+    if endpoint is None:
+        raise click.UsageError("load needs --endpoint URL (the remote store's SPARQL query endpoint)")
+    local, target = _open(ctx), RemoteStore(endpoint)
+    graphs, unchanged = stale_graphs(local, target, everything)
+    with click.progressbar(length=len(graphs), label="Loading", file=sys.stderr, show_pos=True, show_eta=True,
+                           hidden=not sys.stderr.isatty()) as bar:
+        report = load_graphs(local, target, graphs, unchanged, progress=lambda _: bar.update(1))
+    summary = {"loaded": report.loaded, "unchanged": report.unchanged, "triples": report.triples,
+               "seconds": round(report.seconds, 2), "triples_per_second": round(report.triples_per_second)}
+    if output == fmt.JSON:
+        click.echo(fmt.rows_json(summary))
+    else:
+        click.echo(f"{report.loaded} graphs loaded, {report.unchanged} unchanged; {report.triples} triples in "
+                   f"{report.seconds:.2f} s ({report.triples_per_second:,.0f} triples/s)")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.pass_context
+def serve(ctx, port):
+    """Serve the embedded store as a read-only SPARQL endpoint on 127.0.0.1, until Ctrl-C.
+
+    The endpoint is http://127.0.0.1:PORT/query (SPARQL 1.1 Protocol, GET or POST); point YASGUI, a
+    notebook or 'alliance-kg --endpoint' at it. Updates are refused.
+
+    \b
+    Example:
+      alliance-kg serve --port 7878
+    """
+    httpd = server.make_server(_open(ctx), port)
+    host, bound = httpd.server_address[:2]
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a Ctrl-C too
+    try:
+        click.echo(f"Serving {ctx.obj['store']} read-only at http://{host}:{bound}{server.QUERY_PATH} "
+                   "(Ctrl-C stops)", err=True)
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
+    click.echo("Stopped.", err=True)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 @cli.command("eval")

@@ -9,7 +9,7 @@ import rdflib
 
 from queries.cli import cli
 
-COMMANDS = ["ingest", "ask", "query", "queries", "sparql", "claims", "export", "stats", "eval"]
+COMMANDS = ["ingest", "ask", "query", "queries", "sparql", "claims", "export", "stats", "eval", "load", "serve"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
