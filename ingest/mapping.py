@@ -22,6 +22,7 @@ from ontology.terms import AK, AKT, DCTERMS, ID, OA, OWL, PROV, RDF, RDFS, WD, X
 
 from .dates import DateValue
 from .extract import Claim, Extraction
+from . import gazetteer
 from .gazetteer import Entity, Gazetteer
 
 _XSD_OF_PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
@@ -164,6 +165,15 @@ def claim_quads(claim: Claim, c: NamedNode, doc: NamedNode, text: str) -> list[Q
     ]
 
 
+def _party_types(result: Extraction, doc: NamedNode) -> list[Quad]:
+    """The class of every reference entity a claim names, so a document's graph can be validated on its own."""
+    reference = gazetteer.load().entities
+    named = {iri for c in result.claims
+             for iri in (c.actor, c.counterpart, c.against, c.signatory, *(c.treaty.parties if c.treaty else ()))
+             if iri and iri in reference and iri not in result.entities}
+    return [Quad(NamedNode(iri), RDF.type, _KIND_CLASS[reference[iri].kind], doc) for iri in sorted(named)]
+
+
 def document_quads(result: Extraction) -> tuple[NamedNode, list[Quad]]:
     """The document IRI and the quads of its graph: its record, its claims and their evidence."""
     article = result.article
@@ -179,6 +189,7 @@ def document_quads(result: Extraction) -> tuple[NamedNode, list[Quad]]:
         quads.append(Quad(doc, AK.notBefore, day_literal(result.not_before.earliest), doc))
     for entity in result.entities.values():
         quads += entity_quads(entity, doc)
+    quads += _party_types(result, doc)
     for n, claim in enumerate(result.claims):
         c = NamedNode(f"{doc.value}/claim/{n}")
         quads.append(Quad(doc, AK.hasClaim, c, doc))

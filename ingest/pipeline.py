@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from ontology.terms import ONTOLOGY_GRAPH, REFERENCE_GRAPH, ontology_turtle
+from ontology.validation import violations
 from queries import catalog
 
 from . import gazetteer, patterns
@@ -78,8 +79,15 @@ def prepare_store(store: Store):
 
 
 def document_dataset(result: Extraction) -> tuple[ox.NamedNode, list[ox.Quad]]:
+    """A document's graph with its derived stances, checked against the SHACL shapes."""
     doc, quads = document_quads(result)
-    return doc, quads + derive(quads, doc)
+    quads += derive(quads, doc)
+    broken = violations(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    if broken:
+        more = f" (and {len(broken) - 1} more; 'alliance-kg validate' lists them)" if len(broken) > 1 else ""
+        raise UserError(f"{result.article.path}: its graph breaks the SHACL shapes, so nothing of it was stored: "
+                        f"{broken[0]}{more}")
+    return doc, quads
 
 
 def ingest(paths: Iterable[Path], store: Store, extra_patterns: tuple[str, ...] = ()) -> IngestReport:

@@ -88,3 +88,8 @@ def sparql_prologue() -> str:
 def ontology_turtle() -> str:
     """The ontology as Turtle text, read from the installed package."""
     return resources.files("ontology").joinpath("alliance.ttl").read_text(encoding="utf-8")
+
+
+def shapes_turtle() -> str:
+    """The SHACL shapes every document graph must conform to."""
+    return resources.files("ontology").joinpath("shapes.ttl").read_text(encoding="utf-8")

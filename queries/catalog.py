@@ -81,3 +81,9 @@ def stats() -> SparqlFile:
 def rules() -> dict[str, SparqlFile]:
     """The derivation rules (CONSTRUCT), by name."""
     return _load("rules")
+
+
+@lru_cache(maxsize=1)
+def reasoning() -> dict[str, SparqlFile]:
+    """The queries behind 'alliance-kg check': the entity layer and the explanations of inconsistencies."""
+    return _load("reasoning")

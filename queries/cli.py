@@ -17,7 +17,7 @@ from ingest.store import DEFAULT_STORE, STORE_ENV, GraphStore, Store
 from ontology.terms import sparql_prologue
 
 from . import formatting as fmt
-from . import questions, runner, server
+from . import audit, questions, runner, server
 from .catalog import canned
 from .evaluate import evaluate
 
@@ -347,6 +347,57 @@ def serve(ctx, port):
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+@cli.command()
+@click.option("--format", "output", type=click.Choice([fmt.TABLE, fmt.JSON]), default=fmt.TABLE, show_default=True)
+@click.pass_context
+def check(ctx, output):
+    """Run the HermiT reasoner over the graph's entities, treaties, leaderships, memberships and stances.
+
+    Inconsistencies are reported in words with the claims involved (exit 1). Otherwise what HermiT infers
+    (inverse and symmetric properties, treaty partners, states aligned with a given state, ...) is written to
+    the akg:inferred graph, each inference with its axiom and the claims it came from. Needs Java.
+
+    \b
+    Example:
+      alliance-kg check
+    """
+    report = audit.check(_open(ctx, write=True))
+    if output == fmt.JSON:
+        click.echo(fmt.rows_json({"consistent": report.consistent, "facts": report.facts, "inferred": report.inferred,
+                                  "problems": [vars(p) for p in report.problems]}))
+    elif report.consistent:
+        click.echo(f"consistent: {report.facts} facts checked, {report.inferred} inferred facts written to akg:inferred")
+    else:
+        for problem in report.problems:
+            click.echo(f"inconsistent: {problem.entity} {problem.problem}; claims: {', '.join(problem.claims)}", err=True)
+    if not report.consistent:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--format", "output", type=click.Choice([fmt.TABLE, fmt.JSON]), default=fmt.TABLE, show_default=True)
+@click.pass_context
+def validate(ctx, output):
+    """Validate every document graph in the store against the SHACL shapes (ontology/shapes.ttl).
+
+    Each violation is one line: the source file, the node, the property and what is wrong (exit 1).
+
+    \b
+    Example:
+      alliance-kg validate
+    """
+    found = audit.validate(_open(ctx))
+    if output == fmt.JSON:
+        click.echo(fmt.rows_json([{"source": path, "focus": v.focus, "path": v.path, "message": v.message,
+                                   "value": v.value} for path, v in found]))
+    elif not found:
+        click.echo("conforms: every document graph meets the shapes")
+    for path, violation in found:
+        click.echo(f"{path}: {violation}", err=True)
+    if found:
+        ctx.exit(1)
 
 
 @cli.command("eval")

@@ -9,7 +9,7 @@ import rdflib
 
 from queries.cli import cli
 
-COMMANDS = ["ingest", "ask", "query", "queries", "sparql", "claims", "export", "stats", "eval", "load", "serve"]
+COMMANDS = ["ingest", "ask", "query", "queries", "sparql", "claims", "export", "stats", "eval", "load", "serve", "check", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

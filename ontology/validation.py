@@ -1,0 +1,60 @@
+"""SHACL validation of document graphs with pySHACL, against ``ontology/shapes.ttl``.
+
+A document's graph is self-contained (the mapping types every entity its claims name), so each one is validated
+on its own: on ingest, before anything of it is stored, and by ``alliance-kg validate`` for a whole store.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as shacl_validate
+
+from .terms import PREFIXES, shapes_turtle
+
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    path: str
+    message: str
+    value: str | None
+
+    def __str__(self) -> str:
+        value = f" (found {self.value})" if self.value else ""
+        return f"{self.focus} {self.path}: {self.message}{value}"
+
+
+@lru_cache(maxsize=1)
+def _shapes() -> rdflib.Graph:
+    return rdflib.Graph().parse(data=shapes_turtle(), format="turtle")
+
+
+def _short(term) -> str:
+    if term is None:
+        return ""
+    text = str(term)
+    for prefix, iri in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        if text.startswith(iri):
+            return f"{prefix}:{text[len(iri):]}"
+    return f"<{text}>" if isinstance(term, rdflib.URIRef) else repr(text)
+
+
+def violations(triples) -> list[Violation]:
+    """What in these triples (one document's graph) breaks the shapes; empty when it conforms."""
+    data = rdflib.Graph()
+    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    conforms, results, _ = shacl_validate(data, shacl_graph=_shapes(), inference="none", advanced=False,
+                                          allow_warnings=True)
+    if conforms:
+        return []
+    found = []
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        found.append(Violation(_short(results.value(result, SH.focusNode)), _short(results.value(result, SH.resultPath)),
+                               str(results.value(result, SH.resultMessage) or "does not conform"),
+                               _short(results.value(result, SH.value)) or None))
+    return sorted(found, key=str)

@@ -1,0 +1,192 @@
+"""Auditing a store: SHACL validation of every document graph, and HermiT over the entity layer.
+
+``check`` gives HermiT (through owlready2) the ontology and the entity layer (queries/reasoning/entity-layer.rq:
+entities, treaties, leaderships, memberships, deployments, stances; no provenance), with every state declared
+different from every other and, for each actor others align with, a defined class of the states aligned with
+it. An inconsistent layer is explained by queries/reasoning/inconsistencies.rq, which names the clashing facts
+and the claims behind them. A consistent one has its inferences written to the ``akg:inferred`` graph: each
+inferred triple, and an ``ak:Inference`` naming the axiom it follows from and the claims it came from.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ingest.errors import UserError
+from ingest.store import Store, fingerprint
+from ontology.terms import AK, GRAPH, ID, OWL, PROV, RDF, RDFS, REFERENCE_GRAPH, ontology_turtle
+from ontology.validation import Violation, violations
+
+from .catalog import reasoning
+
+INFERRED_GRAPH = GRAPH.inferred
+_NO_CLAIM = REFERENCE_GRAPH  # the layer graph of facts that come from reference data
+
+
+@dataclass
+class Problem:
+    entity: str
+    problem: str
+    claims: list[str]  # claim IRIs ("reference data" for facts without one)
+
+
+@dataclass
+class CheckReport:
+    consistent: bool
+    facts: int
+    problems: list[Problem] = field(default_factory=list)
+    inferred: int = 0
+
+
+def validate(store: Store) -> list[tuple[str, Violation]]:
+    """Every SHACL violation in the store's document graphs, as (source path, violation)."""
+    found = []
+    for graph in sorted(store.fingerprints(), key=lambda g: g.value):
+        quads = list(store.graph_quads(graph))
+        path = next((q.object.value for q in quads if q.subject == graph and q.predicate == AK.sourcePath), None)
+        if path is None:
+            continue  # the ontology and reference graphs are not documents
+        found += [(path, v) for v in violations(ox.Triple(q.subject, q.predicate, q.object) for q in quads)]
+    return found
+
+
+def entity_layer(store: Store) -> ox.Store:
+    """The layer as an in-memory dataset: each fact in the graph named by its claim (reference facts apart)."""
+    layer = ox.Store()
+    layer.extend(ox.Quad(r["s"], r["p"], r["o"], r["claim"] or _NO_CLAIM)
+                 for r in store.select(reasoning()["entity-layer"].text).rows)
+    return layer
+
+
+def _aligned_class(target: ox.NamedNode) -> ox.NamedNode:
+    """akid:class/aligned-with/state/RUS: the states aligned with Russia."""
+    local = target.value[len(ID.iri):] if target.value.startswith(ID.iri) else hashlib.sha256(target.value.encode()).hexdigest()[:12]
+    return ox.NamedNode(f"{ID.iri}class/aligned-with/{local}")
+
+
+def _definitions(layer: ox.Store) -> list[ox.Triple]:
+    """Per-run axioms: all states different, and a defined class of the states aligned with each target."""
+    states = sorted({q.subject for q in layer.quads_for_pattern(None, RDF.type, AK.State)}, key=lambda s: s.value)
+    targets = sorted({q.object for q in layer.quads_for_pattern(None, AK.alignedWith, None)}, key=lambda s: s.value)
+    triples = []
+
+    def rdf_list(items) -> ox.BlankNode:
+        head = ox.BlankNode()
+        node = head
+        for n, item in enumerate(items):
+            nxt = ox.BlankNode() if n < len(items) - 1 else RDF.nil
+            triples.extend([ox.Triple(node, RDF.first, item), ox.Triple(node, RDF.rest, nxt)])
+            node = nxt
+        return head
+
+    if len(states) > 1:
+        different = ox.BlankNode()
+        triples += [ox.Triple(different, RDF.type, OWL.AllDifferent), ox.Triple(different, OWL.distinctMembers, rdf_list(states))]
+    for target in targets:
+        cls, restriction, both = _aligned_class(target), ox.BlankNode(), ox.BlankNode()
+        triples += [ox.Triple(cls, RDF.type, OWL.Class), ox.Triple(cls, RDFS.label, ox.Literal(f"aligned with {target.value}")),
+                    ox.Triple(restriction, RDF.type, OWL.Restriction), ox.Triple(restriction, OWL.onProperty, AK.alignedWith),
+                    ox.Triple(restriction, OWL.hasValue, target), ox.Triple(both, RDF.type, OWL.Class),
+                    ox.Triple(both, OWL.intersectionOf, rdf_list([AK.State, restriction])),
+                    ox.Triple(cls, OWL.equivalentClass, both)]
+    return triples
+
+
+def _reason(layer: ox.Store, definitions: list[ox.Triple]) -> list[tuple[str, str, str]] | None:
+    """HermiT's new facts as IRI triples, or None when the layer is inconsistent."""
+    import owlready2  # loaded only here: it takes a second
+
+    if shutil.which("java") is None:
+        raise UserError("check: HermiT needs a Java runtime and 'java' is not on PATH (Debian: apt-get install default-jre-headless)")
+    tbox = list(ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE))
+    facts = [ox.Triple(q.subject, q.predicate, q.object) for q in layer]
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "layer.nt"
+        source.write_bytes(ox.serialize(tbox + definitions + facts, format=ox.RdfFormat.N_TRIPLES))
+        world = owlready2.World()
+        world.get_ontology(source.as_uri()).load()
+        try:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return None
+        inferred = world.get_ontology("http://inferrences/")
+        iri = lambda x: world._unabbreviate(x) if isinstance(x, int) else None
+        return [(iri(s), iri(p), iri(o)) for s, p, o in inferred.get_triples() if iri(o)]
+
+
+def _closure(layer: ox.Store, new: set[ox.Triple]) -> set[ox.Triple]:
+    """What symmetric and inverse properties add, which owlready2 answers but does not store."""
+    tbox = list(ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE))
+    symmetric = {t.subject for t in tbox if t.predicate == RDF.type and t.object == OWL.SymmetricProperty}
+    inverse = {t.subject: t.object for t in tbox if t.predicate == OWL.inverseOf}
+    inverse.update({v: k for k, v in inverse.items()})
+    facts = {ox.Triple(q.subject, q.predicate, q.object) for q in layer} | new
+    added = set()
+    for t in facts:
+        if t.predicate in symmetric:
+            added.add(ox.Triple(t.object, t.predicate, t.subject))
+        if t.predicate in inverse and isinstance(t.object, ox.NamedNode):
+            added.add(ox.Triple(t.object, inverse[t.predicate], t.subject))
+    return added - facts
+
+
+def _support(layer: ox.Store, t: ox.Triple) -> set[ox.NamedNode]:
+    """The claims behind the layer facts an inference came from: those joining its subject and object, directly
+    or through one shared node (a treaty), or for a class membership those about its subject."""
+    ends = {t.subject} | ({t.object} if t.predicate != RDF.type else set())
+    touching = lambda node: list(layer.quads_for_pattern(node, None, None)) + list(layer.quads_for_pattern(None, None, node))
+    quads = [q for node in ends for q in touching(node) if q.predicate != RDF.type]
+    if t.predicate != RDF.type:
+        near = {n for q in quads for n in (q.subject, q.object)} - ends
+        quads = [q for q in quads if {q.subject, q.object} <= ends or (({q.subject, q.object} & near) and
+                 any(q2.subject in {q.subject, q.object} | {q.object} for q2 in touching(q.subject)))]
+    return {q.graph_name for q in quads if q.graph_name != _NO_CLAIM}
+
+
+def _axiom(t: ox.Triple) -> ox.NamedNode:
+    return t.object if t.predicate == RDF.type else t.predicate
+
+
+def inferred_quads(layer: ox.Store, definitions: list[ox.Triple], new: set[ox.Triple]) -> list[ox.Quad]:
+    g = INFERRED_GRAPH
+    quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in definitions
+             if not (t.predicate == RDF.type and t.object == OWL.AllDifferent) and t.predicate != OWL.distinctMembers]
+    for t in sorted(new, key=str):
+        node = ox.NamedNode(f"{g.value}/{hashlib.sha256(str(t).encode()).hexdigest()[:16]}")
+        quads += [ox.Quad(t.subject, t.predicate, t.object, g), ox.Quad(node, RDF.type, AK.Inference, g),
+                  ox.Quad(node, RDF.subject, t.subject, g), ox.Quad(node, RDF.predicate, t.predicate, g),
+                  ox.Quad(node, RDF.object, t.object, g), ox.Quad(node, AK.byAxiom, _axiom(t), g)]
+        quads += [ox.Quad(node, PROV.wasDerivedFrom, claim, g) for claim in sorted(_support(layer, t), key=str)]
+    quads.append(ox.Quad(g, AK.sha256, ox.Literal(fingerprint(*sorted(str(q) for q in quads))), g))
+    return quads
+
+
+def check(store: Store) -> CheckReport:
+    """Run HermiT over the entity layer; on success, replace the inferred graph with what it found."""
+    layer = entity_layer(store)
+    definitions = _definitions(layer)
+    found = _reason(layer, definitions)
+    if found is None:
+        rows = layer.query(reasoning()["inconsistencies"].text)
+        problems: dict[tuple[str, str], Problem] = {}
+        for r in rows:
+            key = (r["entity"].value, r["problem"].value)
+            problem = problems.setdefault(key, Problem(*key, []))
+            claim = "reference data" if r["claim"] == _NO_CLAIM else r["claim"].value
+            if claim not in problem.claims:
+                problem.claims.append(claim)
+        return CheckReport(False, len(layer), list(problems.values()) or
+                           [Problem("the entity layer", "is inconsistent, and no known clash explains it", [])])
+    trivial = {OWL.Thing, OWL.NamedIndividual}
+    new = {ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in found
+           if ox.NamedNode(o) not in trivial and not s.startswith("http://inferrences")}
+    new = {t for t in new if t.predicate != RDFS.subClassOf and (t.predicate == RDF.type or t.subject != t.object)}
+    new |= _closure(layer, new)
+    store.replace_graph(INFERRED_GRAPH, inferred_quads(layer, definitions, new))
+    store.flush()
+    return CheckReport(True, len(layer), inferred=len(new))

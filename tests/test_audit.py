@@ -1,0 +1,180 @@
+"""`check` (HermiT over the entity layer) and `validate` (SHACL shapes) on the seeds, and on planted faults."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from ingest.store import Store
+from ontology.terms import AK, AKT, ID, OA, RDF, XSD
+from ontology.validation import violations
+from queries import audit
+from queries.cli import cli
+
+SEED_DOC = "000_612de2d6d769fa05.txt"
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def checked(seed_store_path, tmp_path_factory):
+    """A copy of the seed store after a successful `alliance-kg check`."""
+    path = tmp_path_factory.mktemp("checked") / "store"
+    shutil.copytree(seed_store_path, path)
+    result = invoke("--store", path, "check", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return path, json.loads(result.stdout)
+
+
+def test_the_seeds_are_consistent_and_conform(checked, seed_store_path):
+    _, report = checked
+    assert report["consistent"] and report["problems"] == [] and report["inferred"] > 0
+    result = invoke("--store", seed_store_path, "validate")
+    assert result.exit_code == 0 and "conforms" in result.stdout
+
+
+def inferences(path, subject: str, predicate: str, obj: str) -> list[dict]:
+    query = ("SELECT ?axiom ?claim ?quote WHERE { GRAPH akg:inferred { ?i a ak:Inference ; rdf:subject ?s ; "
+             "rdf:predicate ?p ; rdf:object ?o ; ak:byAxiom ?axiom ; prov:wasDerivedFrom ?claim } "
+             "GRAPH ?doc { ?claim prov:wasDerivedFrom ?ev . ?ev oa:hasSelector ?q . ?q oa:exact ?quote } "
+             "VALUES (?s ?p ?o) { (<%s> <%s> <%s>) } }" % (subject, predicate, obj))
+    return [{k: v.value for k, v in r.items()} for r in Store(path, read_only=True).select(
+        __import__("ontology.terms", fromlist=["sparql_prologue"]).sparql_prologue() + query).rows]
+
+
+@pytest.mark.parametrize("subject, predicate, obj, axiom, words", [
+    # an inverse property: a leader_of claim gives the state its leader
+    (ID.state("RUS"), AK.hasLeader, ID.person("vladimir-putin"), AK.hasLeader, "Putin"),
+    # a property chain: parties to one treaty are treaty partners
+    (ID.state("RUS"), AK.treatyPartner, ID.state("PRK"), AK.treatyPartner, "Treaty"),
+    # a defined class: the states aligned with Russia
+    (ID.state("BLR"), RDF.type, ox.NamedNode(ID.iri + "class/aligned-with/state/RUS"),
+     ox.NamedNode(ID.iri + "class/aligned-with/state/RUS"), "Belarus"),
+])
+def test_inferences_name_their_axiom_and_reach_the_sentences(checked, subject, predicate, obj, axiom, words):
+    path, _ = checked
+    rows = inferences(path, subject.value, predicate.value, obj.value)
+    assert rows, "the inference is in akg:inferred with its support"
+    assert {r["axiom"] for r in rows} == {axiom.value}
+    assert any(words in r["quote"] for r in rows), rows
+
+
+def test_checking_twice_replaces_the_inferred_graph(checked):
+    path, report = checked
+    before = len(Store(path, read_only=True))
+    again = invoke("--store", path, "check", "--format", "json")
+    assert json.loads(again.stdout)["inferred"] == report["inferred"]
+    assert len(Store(path, read_only=True)) == before
+
+
+# --- planted inconsistencies -------------------------------------------------------------------------------
+
+def plant(path, *facts):
+    """A document graph holding one claim whose event names the planted entities, and the planted facts."""
+    store = Store(path)
+    doc = ID.document("planted")
+    claim, event = ox.NamedNode(doc.value + "/claim/0"), ox.NamedNode(doc.value + "/claim/0#event")
+    quads = [ox.Quad(claim, AK.asserts, event, doc)]
+    for s, p, o in facts:
+        quads.append(ox.Quad(s, p, o, doc))
+        if p == AK.holder or p == AK.ofState:
+            continue
+        quads.append(ox.Quad(event, AK.treaty if "/treaty/" in s.value else AK.actor, s, doc))
+    if any(p in (AK.holder, AK.ofState) for _, p, _ in facts):
+        quads.append(ox.Quad(claim, AK.claimType, AKT.leader_of, doc))
+    store.replace_graph(doc, quads)
+    store.flush()
+    return claim.value
+
+
+@pytest.mark.parametrize("facts, words", [
+    ([(ID.state("BLR"), RDF.type, AK.Person)], "is typed both a state and a person"),
+    ([(ID.treaty("planted"), RDF.type, AK.Treaty), (ID.treaty("planted"), AK.party, ID.person("vladimir-putin")),
+      (ID.treaty("planted"), AK.party, ID.state("RUS"))], "is a person but a party to the treaty"),
+    ([(ox.NamedNode(ID.document("planted").value + "/claim/0#event"), AK.holder, ID.person("kim-jong-un")),
+      (ox.NamedNode(ID.document("planted").value + "/claim/0#event"), AK.ofState, ID.state("RUS"))],
+     "leads two states at once"),
+])
+def test_each_kind_of_inconsistency_is_reported_with_its_claims(seed_store_path, tmp_path, facts, words):
+    path = tmp_path / "store"
+    shutil.copytree(seed_store_path, path)
+    claim = plant(path, *facts)
+    result = invoke("--store", path, "check")
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if words in line]
+    assert lines and all(line.startswith("inconsistent: ") for line in lines), result.stderr
+    assert any(claim in line for line in lines), "the planted claim is named"
+
+
+# --- shape violations --------------------------------------------------------------------------------------
+
+def seed_doc_triples(seed_store) -> list[ox.Triple]:
+    doc = next(g for g, _ in seed_store.fingerprints().items()
+               if any(q.object.value == SEED_DOC for q in seed_store.graph_quads(g) if q.predicate == AK.sourcePath))
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in seed_store.graph_quads(doc)]
+
+
+def first(triples, predicate, obj=None):
+    return next(t for t in triples if t.predicate == predicate and (obj is None or t.object == obj))
+
+
+def drop(predicate, obj=None):
+    return lambda ts: [t for t in ts if t is not first(ts, predicate, obj)]
+
+
+def swap(predicate, value, obj=None):
+    def change(ts):
+        old = first(ts, predicate, obj)
+        return [ox.Triple(t.subject, t.predicate, value) if t is old else t for t in ts]
+    return change
+
+
+@pytest.mark.parametrize("mutate, words", [
+    (drop(AK.actor), "needs one"),                                                     # a party missing
+    (swap(AK.counterpart, ID.person("vladimir-putin"), ID.state("RUS")), "state or organization"),  # wrong class
+    (swap(AK.date, ox.Literal("June 2024")), "xsd:date, xsd:gYearMonth or xsd:gYear"),  # bad date datatype
+    (drop(OA.exact), "quote"),                                                          # no quote
+    (swap(OA.start, ox.Literal("99999", datatype=XSD.integer)), "before its end"),      # start after end
+    (swap(AK.sha256, ox.Literal("not-a-hash")), "SHA-256"),                              # a bad source hash
+    (drop(AK.sourcePath), "path"),                                                      # a source without a path
+])
+def test_each_kind_of_shape_violation_is_reported_in_words(seed_store, mutate, words):
+    triples = seed_doc_triples(seed_store)
+    assert violations(triples) == []
+    found = violations(mutate(triples))
+    assert any(words in str(v) for v in found), [str(v) for v in found]
+
+
+def test_validate_lists_violations_with_their_source_file(seed_store_path, seed_store, tmp_path):
+    path = tmp_path / "store"
+    shutil.copytree(seed_store_path, path)
+    store = Store(path)
+    doc = next(g for g in store.fingerprints() if "/doc/" in g.value)
+    quads = [q for q in store.graph_quads(doc) if q.predicate != OA.exact]
+    store.replace_graph(doc, quads)
+    store.flush()
+    del store
+    result = invoke("--store", path, "validate")
+    assert result.exit_code == 1
+    assert ".txt: " in result.stderr and "a quote is one non-empty string" in result.stderr
+
+
+def test_a_document_that_breaks_the_shapes_is_rejected_whole(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "odd.toml").write_text(
+        '[[rule]]\nid = "odd/enrolled"\ntype = "membership_joined"\npattern = "{actor:STATE} enrolled in {counterpart:STATE}"\n')
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "odd.txt").write_text("France enrolled in Germany in May 2024.\n")
+    (tmp_path / "in" / "fine.txt").write_text("Chad has sent 1,500 troops to Mali.\n")
+    result = invoke("--store", tmp_path / "store", "ingest", tmp_path / "in", "--patterns", tmp_path / "rules")
+    assert result.exit_code == 1
+    assert "odd.txt: its graph breaks the SHACL shapes" in result.stderr and "organization" in result.stderr
+    assert "1 added" in result.stdout and "1 failed" in result.stdout
+    paths = Store(tmp_path / "store", read_only=True).select(
+        "SELECT ?p WHERE { GRAPH ?d { ?d <%s> ?p } }" % AK.sourcePath.value).rows
+    assert [r["p"].value for r in paths] == ["fine.txt"]
