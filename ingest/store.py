@@ -102,8 +102,8 @@ class Store:
 
     def select(self, query: str) -> Rows:
         solutions = self._db.query(query)
-        if isinstance(solutions, bool):
-            return Rows(["result"], [{"result": ox.Literal(solutions)}])
+        if isinstance(solutions, ox.QueryBoolean):
+            return Rows(["result"], [{"result": ox.Literal(bool(solutions))}])
         if not isinstance(solutions, ox.QuerySolutions):
             raise UserError("query: use SELECT or ASK here (CONSTRUCT and DESCRIBE go through 'export')")
         columns = [v.value for v in solutions.variables]

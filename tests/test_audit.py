@@ -178,3 +178,23 @@ def test_a_document_that_breaks_the_shapes_is_rejected_whole(tmp_path):
     paths = Store(tmp_path / "store", read_only=True).select(
         "SELECT ?p WHERE { GRAPH ?d { ?d <%s> ?p } }" % AK.sourcePath.value).rows
     assert [r["p"].value for r in paths] == ["fine.txt"]
+
+
+def test_headline_evidence_reaches_the_sentences_through_the_derivation_rule(seed_store_path, seed_store):
+    from conftest import ARTICLES
+    from ontology.terms import sparql_prologue
+    result = invoke("--store", seed_store_path, "ask", "who aligned with Russia after 2022?", "--format", "json")
+    rows = json.loads(result.stdout)["rows"]
+    assert rows
+    for row in rows:
+        for evidence in row["evidence"]:
+            # stance (holder, toward Russia, rule) -> claim -> evidence -> offsets and quote in the source document
+            chain = seed_store.select(sparql_prologue() + (
+                'ASK { GRAPH ?d { ?stance ak:holder <%s> ; ak:toward <%s> ; ak:derivedBy "%s" ; prov:wasDerivedFrom <%s> . '
+                '<%s> prov:wasDerivedFrom ?ev . ?ev oa:hasSource ?d ; oa:hasSelector ?p, ?q . '
+                '?p oa:start %d ; oa:end %d . ?q oa:exact ?quote . ?d ak:sourcePath "%s" } }')
+                % (row["entity_id"], ID.state("RUS").value, evidence["derived_by"], evidence["claim"], evidence["claim"],
+                   evidence["start"], evidence["end"], evidence["source"]))
+            assert chain.rows[0]["result"].value == "true", evidence
+            text = (ARTICLES / evidence["source"]).read_text("utf-8")
+            assert text[evidence["start"]:evidence["end"]] == evidence["quote"]
