@@ -9,12 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pyoxigraph as ox
-import rdflib
-from pyshacl import validate as shacl_validate
 
 from .terms import PREFIXES, shapes_turtle
 
-SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,9 @@ class Violation:
 
 
 @lru_cache(maxsize=1)
-def _shapes() -> rdflib.Graph:
+def _shapes():
+    import rdflib  # rdflib and pySHACL load in about half a second; only validation needs them
+
     return rdflib.Graph().parse(data=shapes_turtle(), format="turtle")
 
 
@@ -41,11 +41,14 @@ def _short(term) -> str:
     for prefix, iri in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
         if text.startswith(iri):
             return f"{prefix}:{text[len(iri):]}"
-    return f"<{text}>" if isinstance(term, rdflib.URIRef) else repr(text)
+    return repr(text) if hasattr(term, "datatype") else f"<{text}>"
 
 
 def violations(triples) -> list[Violation]:
     """What in these triples (one document's graph) breaks the shapes; empty when it conforms."""
+    import rdflib
+    from pyshacl import validate as shacl_validate
+
     data = rdflib.Graph()
     data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     conforms, results, _ = shacl_validate(data, shacl_graph=_shapes(), inference="none", advanced=False,
@@ -53,8 +56,9 @@ def violations(triples) -> list[Violation]:
     if conforms:
         return []
     found = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        found.append(Violation(_short(results.value(result, SH.focusNode)), _short(results.value(result, SH.resultPath)),
-                               str(results.value(result, SH.resultMessage) or "does not conform"),
-                               _short(results.value(result, SH.value)) or None))
+    sh = rdflib.Namespace(SH)
+    for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
+        found.append(Violation(_short(results.value(result, sh.focusNode)), _short(results.value(result, sh.resultPath)),
+                               str(results.value(result, sh.resultMessage) or "does not conform"),
+                               _short(results.value(result, sh.value)) or None))
     return sorted(found, key=str)
