@@ -13,6 +13,7 @@ import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -69,45 +70,56 @@ def _aligned_class(target: ox.NamedNode) -> ox.NamedNode:
     return ox.NamedNode(f"{ID.iri}class/aligned-with/{local}")
 
 
-def _definitions(layer: ox.Store) -> list[ox.Triple]:
-    """Per-run axioms: all states different, and a defined class of the states aligned with each target."""
+@lru_cache(maxsize=1)
+def _tbox() -> tuple[ox.Triple, ...]:
+    return tuple(ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE))
+
+
+def _rdf_list(items: list, triples: list[ox.Triple]) -> ox.BlankNode:
+    """The head of an RDF list of ``items``, its triples appended to ``triples``."""
+    head = node = ox.BlankNode()
+    for n, item in enumerate(items):
+        nxt = ox.BlankNode() if n < len(items) - 1 else RDF.nil
+        triples += [ox.Triple(node, RDF.first, item), ox.Triple(node, RDF.rest, nxt)]
+        node = nxt
+    return head
+
+
+def _all_states_different(layer: ox.Store) -> list[ox.Triple]:
+    """HermiT makes no unique-name assumption: without this, one person leading two states merges them."""
     states = sorted({q.subject for q in layer.quads_for_pattern(None, RDF.type, AK.State)}, key=lambda s: s.value)
+    if len(states) < 2:
+        return []
+    triples, different = [], ox.BlankNode()
+    triples += [ox.Triple(different, RDF.type, OWL.AllDifferent),
+                ox.Triple(different, OWL.distinctMembers, _rdf_list(states, triples))]
+    return triples
+
+
+def _aligned_classes(layer: ox.Store) -> list[ox.Triple]:
+    """For each actor others align with, the defined class of the states aligned with it."""
     targets = sorted({q.object for q in layer.quads_for_pattern(None, AK.alignedWith, None)}, key=lambda s: s.value)
     triples = []
-
-    def rdf_list(items) -> ox.BlankNode:
-        head = ox.BlankNode()
-        node = head
-        for n, item in enumerate(items):
-            nxt = ox.BlankNode() if n < len(items) - 1 else RDF.nil
-            triples.extend([ox.Triple(node, RDF.first, item), ox.Triple(node, RDF.rest, nxt)])
-            node = nxt
-        return head
-
-    if len(states) > 1:
-        different = ox.BlankNode()
-        triples += [ox.Triple(different, RDF.type, OWL.AllDifferent), ox.Triple(different, OWL.distinctMembers, rdf_list(states))]
     for target in targets:
         cls, restriction, both = _aligned_class(target), ox.BlankNode(), ox.BlankNode()
         triples += [ox.Triple(cls, RDF.type, OWL.Class), ox.Triple(cls, RDFS.label, ox.Literal(f"aligned with {target.value}")),
                     ox.Triple(restriction, RDF.type, OWL.Restriction), ox.Triple(restriction, OWL.onProperty, AK.alignedWith),
                     ox.Triple(restriction, OWL.hasValue, target), ox.Triple(both, RDF.type, OWL.Class),
-                    ox.Triple(both, OWL.intersectionOf, rdf_list([AK.State, restriction])),
+                    ox.Triple(both, OWL.intersectionOf, _rdf_list([AK.State, restriction], triples)),
                     ox.Triple(cls, OWL.equivalentClass, both)]
     return triples
 
 
-def _reason(layer: ox.Store, definitions: list[ox.Triple]) -> list[tuple[str, str, str]] | None:
+def _reason(layer: ox.Store, axioms: list[ox.Triple]) -> list[tuple[str, str, str]] | None:
     """HermiT's new facts as IRI triples, or None when the layer is inconsistent."""
     import owlready2  # loaded only here: it takes a second
 
     if shutil.which("java") is None:
         raise UserError("check: HermiT needs a Java runtime and 'java' is not on PATH (Debian: apt-get install default-jre-headless)")
-    tbox = list(ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE))
     facts = [ox.Triple(q.subject, q.predicate, q.object) for q in layer]
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "layer.nt"
-        source.write_bytes(ox.serialize(tbox + definitions + facts, format=ox.RdfFormat.N_TRIPLES))
+        source.write_bytes(ox.serialize([*_tbox(), *axioms, *facts], format=ox.RdfFormat.N_TRIPLES))
         world = owlready2.World()
         world.get_ontology(source.as_uri()).load()
         try:
@@ -121,9 +133,8 @@ def _reason(layer: ox.Store, definitions: list[ox.Triple]) -> list[tuple[str, st
 
 def _closure(layer: ox.Store, new: set[ox.Triple]) -> set[ox.Triple]:
     """What symmetric and inverse properties add, which owlready2 answers but does not store."""
-    tbox = list(ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE))
-    symmetric = {t.subject for t in tbox if t.predicate == RDF.type and t.object == OWL.SymmetricProperty}
-    inverse = {t.subject: t.object for t in tbox if t.predicate == OWL.inverseOf}
+    symmetric = {t.subject for t in _tbox() if t.predicate == RDF.type and t.object == OWL.SymmetricProperty}
+    inverse = {t.subject: t.object for t in _tbox() if t.predicate == OWL.inverseOf}
     inverse.update({v: k for k, v in inverse.items()})
     facts = {ox.Triple(q.subject, q.predicate, q.object) for q in layer} | new
     added = set()
@@ -136,15 +147,21 @@ def _closure(layer: ox.Store, new: set[ox.Triple]) -> set[ox.Triple]:
 
 
 def _support(layer: ox.Store, t: ox.Triple) -> set[ox.NamedNode]:
-    """The claims behind the layer facts an inference came from: those joining its subject and object, directly
-    or through one shared node (a treaty), or for a class membership those about its subject."""
-    ends = {t.subject} | ({t.object} if t.predicate != RDF.type else set())
-    touching = lambda node: list(layer.quads_for_pattern(node, None, None)) + list(layer.quads_for_pattern(None, None, node))
-    quads = [q for node in ends for q in touching(node) if q.predicate != RDF.type]
-    if t.predicate != RDF.type:
-        near = {n for q in quads for n in (q.subject, q.object)} - ends
-        quads = [q for q in quads if {q.subject, q.object} <= ends or (({q.subject, q.object} & near) and
-                 any(q2.subject in {q.subject, q.object} | {q.object} for q2 in touching(q.subject)))]
+    """The claims behind the layer facts an inference came from. For a class membership: the facts about its
+    subject. For a property value: the facts joining subject and object, directly or through a node both touch
+    (a treaty both are parties to)."""
+    def touching(node) -> list[ox.Quad]:
+        return [q for q in (*layer.quads_for_pattern(node, None, None), *layer.quads_for_pattern(None, None, node))
+                if q.predicate != RDF.type]
+
+    if t.predicate == RDF.type:
+        quads = touching(t.subject)
+    else:
+        ends = {t.subject, t.object}
+        around = {end: touching(end) for end in ends}
+        neighbours = [{n for q in quads for n in (q.subject, q.object)} - ends for quads in around.values()]
+        shared = set.intersection(*neighbours) if len(neighbours) == 2 else set()
+        quads = [q for quads in around.values() for q in quads if {q.subject, q.object} <= ends | shared]
     return {q.graph_name for q in quads if q.graph_name != _NO_CLAIM}
 
 
@@ -152,10 +169,10 @@ def _axiom(t: ox.Triple) -> ox.NamedNode:
     return t.object if t.predicate == RDF.type else t.predicate
 
 
-def inferred_quads(layer: ox.Store, definitions: list[ox.Triple], new: set[ox.Triple]) -> list[ox.Quad]:
+def inferred_quads(layer: ox.Store, classes: list[ox.Triple], new: set[ox.Triple]) -> list[ox.Quad]:
+    """The inferred graph: the defined classes inferences name, each inferred triple and its ak:Inference."""
     g = INFERRED_GRAPH
-    quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in definitions
-             if not (t.predicate == RDF.type and t.object == OWL.AllDifferent) and t.predicate != OWL.distinctMembers]
+    quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in classes]
     for t in sorted(new, key=str):
         node = ox.NamedNode(f"{g.value}/{hashlib.sha256(str(t).encode()).hexdigest()[:16]}")
         quads += [ox.Quad(t.subject, t.predicate, t.object, g), ox.Quad(node, RDF.type, AK.Inference, g),
@@ -169,8 +186,8 @@ def inferred_quads(layer: ox.Store, definitions: list[ox.Triple], new: set[ox.Tr
 def check(store: Store) -> CheckReport:
     """Run HermiT over the entity layer; on success, replace the inferred graph with what it found."""
     layer = entity_layer(store)
-    definitions = _definitions(layer)
-    found = _reason(layer, definitions)
+    classes = _aligned_classes(layer)
+    found = _reason(layer, _all_states_different(layer) + classes)
     if found is None:
         rows = layer.query(reasoning()["inconsistencies"].text)
         problems: dict[tuple[str, str], Problem] = {}
@@ -187,6 +204,6 @@ def check(store: Store) -> CheckReport:
            if ox.NamedNode(o) not in trivial and not s.startswith("http://inferrences")}
     new = {t for t in new if t.predicate != RDFS.subClassOf and (t.predicate == RDF.type or t.subject != t.object)}
     new |= _closure(layer, new)
-    store.replace_graph(INFERRED_GRAPH, inferred_quads(layer, definitions, new))
+    store.replace_graph(INFERRED_GRAPH, inferred_quads(layer, classes, new))
     store.flush()
     return CheckReport(True, len(layer), inferred=len(new))
