@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ingest import gazetteer
 from ingest.errors import UserError
 from ingest.store import Store, fingerprint
-from ontology.terms import AK, GRAPH, ID, OWL, PROV, RDF, RDFS, REFERENCE_GRAPH, ontology_turtle
+from ontology.terms import AK, ID, INFERRED_GRAPH, OWL, PROV, RDF, RDFS, REFERENCE_GRAPH, ontology_turtle
 from ontology.validation import Violation, violations
 
 from .catalog import reasoning
 
-INFERRED_GRAPH = GRAPH.inferred
 _NO_CLAIM = REFERENCE_GRAPH  # the layer graph of facts that come from reference data
 
 
@@ -96,13 +96,18 @@ def _all_states_different(layer: ox.Store) -> list[ox.Triple]:
     return triples
 
 
+def _label(entity: ox.NamedNode) -> str:
+    known = gazetteer.load().entities.get(entity.value)
+    return known.label if known else entity.value
+
+
 def _aligned_classes(layer: ox.Store) -> list[ox.Triple]:
     """For each actor others align with, the defined class of the states aligned with it."""
     targets = sorted({q.object for q in layer.quads_for_pattern(None, AK.alignedWith, None)}, key=lambda s: s.value)
     triples = []
     for target in targets:
         cls, restriction, both = _aligned_class(target), ox.BlankNode(), ox.BlankNode()
-        triples += [ox.Triple(cls, RDF.type, OWL.Class), ox.Triple(cls, RDFS.label, ox.Literal(f"aligned with {target.value}")),
+        triples += [ox.Triple(cls, RDF.type, OWL.Class), ox.Triple(cls, RDFS.label, ox.Literal(f"aligned with {_label(target)}")),
                     ox.Triple(restriction, RDF.type, OWL.Restriction), ox.Triple(restriction, OWL.onProperty, AK.alignedWith),
                     ox.Triple(restriction, OWL.hasValue, target), ox.Triple(both, RDF.type, OWL.Class),
                     ox.Triple(both, OWL.intersectionOf, _rdf_list([AK.State, restriction], triples)),
@@ -146,19 +151,56 @@ def _closure(layer: ox.Store, new: set[ox.Triple]) -> set[ox.Triple]:
     return added - facts
 
 
-def _support(layer: ox.Store, t: ox.Triple) -> set[ox.NamedNode]:
-    """The claims behind the layer facts an inference came from. For a class membership: the facts about its
-    subject. For a property value: the facts joining subject and object, directly or through a node both touch
-    (a treaty both are parties to)."""
-    def touching(node) -> list[ox.Quad]:
+@lru_cache(maxsize=None)
+def _entailing(prop: ox.NamedNode) -> frozenset[ox.NamedNode]:
+    """The properties whose facts can entail a value of ``prop``: itself, its subproperties, its inverses and
+    the links of its property chains, and theirs in turn."""
+    links: dict[ox.NamedNode, set] = {}
+    lists = {t.subject: t.object for t in _tbox() if t.predicate == RDF.first}
+    rests = {t.subject: t.object for t in _tbox() if t.predicate == RDF.rest}
+    for t in _tbox():
+        if t.predicate in (RDFS.subPropertyOf, OWL.inverseOf):
+            links.setdefault(t.object, set()).add(t.subject)
+        if t.predicate == OWL.inverseOf:
+            links.setdefault(t.subject, set()).add(t.object)
+        if t.predicate == OWL.propertyChainAxiom:
+            node = t.object
+            while node in lists:
+                links.setdefault(t.subject, set()).add(lists[node])
+                node = rests[node]
+    found, todo = set(), [prop]
+    while todo:
+        p = todo.pop()
+        if p not in found:
+            found.add(p)
+            todo += links.get(p, ())
+    return frozenset(found)
+
+
+def _class_conditions(classes: list[ox.Triple]) -> dict[ox.NamedNode, list[tuple[ox.NamedNode, ox.Term | None]]]:
+    """Per class, the (property, required value or None) pairs whose facts make an entity a member."""
+    axioms = ox.Store()
+    axioms.extend(ox.Quad(t.subject, t.predicate, t.object) for t in (*_tbox(), *classes))
+    conditions: dict[ox.NamedNode, list] = {}
+    for r in axioms.query(reasoning()["class-conditions"].text):
+        conditions.setdefault(r["class"], []).append((r["property"], r["value"]))
+    return conditions
+
+
+def _support(layer: ox.Store, t: ox.Triple, conditions: dict) -> set[ox.NamedNode]:
+    """The claims behind the layer facts an inference follows from. A class membership follows from the
+    subject's facts that the class's conditions name; a property value from facts of the properties that entail
+    it, joining subject and object directly or through a node both touch (the treaty of two parties)."""
+    def touching(node, props) -> list[ox.Quad]:
         return [q for q in (*layer.quads_for_pattern(node, None, None), *layer.quads_for_pattern(None, None, node))
-                if q.predicate != RDF.type]
+                if q.predicate in props]
 
     if t.predicate == RDF.type:
-        quads = touching(t.subject)
+        quads = [q for prop, value in conditions.get(t.object, ()) for q in touching(t.subject, _entailing(prop))
+                 if value is None or value in (q.subject, q.object)]
     else:
         ends = {t.subject, t.object}
-        around = {end: touching(end) for end in ends}
+        around = {end: touching(end, _entailing(t.predicate)) for end in ends}
         neighbours = [{n for q in quads for n in (q.subject, q.object)} - ends for quads in around.values()]
         shared = set.intersection(*neighbours) if len(neighbours) == 2 else set()
         quads = [q for quads in around.values() for q in quads if {q.subject, q.object} <= ends | shared]
@@ -173,12 +215,13 @@ def inferred_quads(layer: ox.Store, classes: list[ox.Triple], new: set[ox.Triple
     """The inferred graph: the defined classes inferences name, each inferred triple and its ak:Inference."""
     g = INFERRED_GRAPH
     quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in classes]
+    conditions = _class_conditions(classes)
     for t in sorted(new, key=str):
         node = ox.NamedNode(f"{g.value}/{hashlib.sha256(str(t).encode()).hexdigest()[:16]}")
         quads += [ox.Quad(t.subject, t.predicate, t.object, g), ox.Quad(node, RDF.type, AK.Inference, g),
                   ox.Quad(node, RDF.subject, t.subject, g), ox.Quad(node, RDF.predicate, t.predicate, g),
                   ox.Quad(node, RDF.object, t.object, g), ox.Quad(node, AK.byAxiom, _axiom(t), g)]
-        quads += [ox.Quad(node, PROV.wasDerivedFrom, claim, g) for claim in sorted(_support(layer, t), key=str)]
+        quads += [ox.Quad(node, PROV.wasDerivedFrom, claim, g) for claim in sorted(_support(layer, t, conditions), key=str)]
     quads.append(ox.Quad(g, AK.sha256, ox.Literal(fingerprint(*sorted(str(q) for q in quads))), g))
     return quads
 

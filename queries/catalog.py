@@ -2,7 +2,8 @@
 
 A file starts with comment lines ``# key: value``: ``title``, ``description``, and for canned queries one
 ``param`` line per parameter — ``# param: NAME KIND required|optional — what it means`` — where KIND is
-``entity``, ``date-after``, ``date-before``, ``stance`` or ``text``. A parameter is a variable of the same name in the query,
+``entity``, ``date-after``, ``date-before``, ``stance``, ``text`` or ``inferred`` (yes/no, bound as the graph
+of inferences or a graph that does not exist, so a query adds inferred facts by matching in that graph). A parameter is a variable of the same name in the query,
 bound as an RDF term, never pasted into the text.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from importlib import resources
 
 from ontology.terms import sparql_prologue
 
-PARAM_KINDS = ("entity", "date-after", "date-before", "stance", "text")
+PARAM_KINDS = ("entity", "date-after", "date-before", "stance", "text", "inferred")
 _HEADER = re.compile(r"#\s*(\w[\w-]*)\s*:\s*(.*)")
 _PARAM = re.compile(r"(?P<name>\w+)\s+(?P<kind>[\w-]+)\s+(?P<need>required|optional)\s*(?:—|-)?\s*(?P<help>.*)")
 

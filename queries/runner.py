@@ -20,7 +20,7 @@ from ingest import gazetteer
 from ingest.dates import parse_date
 from ingest.errors import UserError
 from ingest.store import Rows, Store
-from ontology.terms import AK, XSD
+from ontology.terms import AK, INFERRED_GRAPH, NO_GRAPH, XSD
 
 from .catalog import SparqlFile, canned
 from .catalog import stats as stats_query
@@ -29,6 +29,7 @@ EVIDENCE_COLUMNS = ("date", "basis", "hedged", "claim_type", "derived_by", "rule
                     "end", "quote")
 _BASIS_ORDER = {"stated": 0, "reported": 1, "not-before": 2}
 _STANCES = {"aligned": AK.Aligned, "opposed": AK.Opposed, "neutral": AK.Neutral}
+_YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -70,6 +71,10 @@ def _term(query: SparqlFile, name: str, value: str) -> ox.NamedNode | ox.Literal
         if value.lower() not in _STANCES:
             raise UserError(f"--param {name}={value!r}: use one of {', '.join(_STANCES)}")
         return _STANCES[value.lower()]
+    if param.kind == "inferred":
+        if value.lower() not in _YES_NO:
+            raise UserError(f"--param {name}={value!r}: use yes or no")
+        return INFERRED_GRAPH if _YES_NO[value.lower()] else NO_GRAPH
     return ox.Literal(value)
 
 
@@ -83,7 +88,8 @@ def bind_params(query: SparqlFile, raw: dict[str, str]) -> dict[str, ox.NamedNod
     for p in query.params:
         if p.required and not raw.get(p.name):
             raise UserError(f"--param {p.name}: required by query {query.name!r} ({p.help})")
-    return {p.name: (_term(query, p.name, raw[p.name]) if raw.get(p.name) else None) for p in query.params}
+    return {p.name: _term(query, p.name, raw[p.name]) if raw.get(p.name) else
+            _term(query, p.name, "no") if p.kind == "inferred" else None for p in query.params}
 
 
 def bound_text(query: SparqlFile, terms: dict[str, object]) -> str:

@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from conftest import ARTICLES
 from ingest.store import Store
 from ontology.terms import AK, AKT, ID, OA, RDF, XSD
 from ontology.validation import violations
@@ -70,6 +71,44 @@ def test_checking_twice_replaces_the_inferred_graph(checked):
     again = invoke("--store", path, "check", "--format", "json")
     assert json.loads(again.stdout)["inferred"] == report["inferred"]
     assert len(Store(path, read_only=True)) == before
+
+
+def claims_about(path, *params, entity="Russia") -> list[dict]:
+    args = [a for param in (f"entity={entity}", *params) for a in ("--param", param)]
+    result = invoke("--store", path, "query", "claims-about", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["rows"]
+
+
+def inferred_evidence(rows: list[dict]) -> list[tuple[dict, dict]]:
+    return [(row, e) for row in rows for e in row["evidence"] if e["claim_type"].startswith("inferred: ")]
+
+
+@pytest.mark.parametrize("params", [(), ("inferred=no",)])
+def test_canned_queries_leave_inferred_facts_out_unless_asked(checked, params):
+    path, _ = checked
+    rows = claims_about(path, *params)
+    assert rows and inferred_evidence(rows) == []
+
+
+def test_canned_queries_add_inferred_facts_with_axiom_and_sentences_when_asked(checked):
+    path, _ = checked
+    found = inferred_evidence(claims_about(path, "inferred=yes") + claims_about(path, "inferred=yes", entity="Belarus"))
+    leaders = [e for row, e in found if row["object"] == "Vladimir Putin" and e["claim_type"] == "inferred: hasLeader"]
+    assert leaders and {e["derived_by"] for e in leaders} == {AK.hasLeader.value}
+    # the sentences are those of the claims the inference follows from: Putin leading Russia, nothing else
+    assert all("Putin" in e["quote"] for e in leaders), leaders
+    aligned = [e for row, e in found if row["subject"] == "Belarus" and row["object"] == "aligned with Russia"]
+    assert aligned and all("Belarus" in e["quote"] for e in aligned), aligned
+    for _, e in found:
+        text = (ARTICLES / e["source"]).read_text("utf-8")
+        assert text[e["start"]:e["end"]] == e["quote"]
+
+
+def test_an_inferred_switch_that_is_not_yes_or_no_is_refused(checked):
+    path, _ = checked
+    result = invoke("--store", path, "query", "claims-about", "--param", "entity=Russia", "--param", "inferred=maybe")
+    assert result.exit_code != 0 and "--param inferred='maybe': use yes or no" in result.stderr
 
 
 # --- planted inconsistencies -------------------------------------------------------------------------------

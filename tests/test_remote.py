@@ -47,12 +47,13 @@ CONFLICTS = ["Chad has sent 1,500 troops to Mali, officials said.",
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """An embedded store of the seeds and of a few conflicting reports."""
+    """An embedded store of the seeds and of a few conflicting reports, checked so that it has inferences."""
     folder = tmp_path_factory.mktemp("corpus")
     shutil.copytree(ARTICLES, folder / "articles")
     for n, text in enumerate(CONFLICTS):
         (folder / "articles" / f"conflict-{n}.txt").write_text(text + "\n", "utf-8")
     assert invoke("--store", folder / "store", "ingest", folder / "articles").exit_code == 0
+    assert invoke("--store", folder / "store", "check").exit_code == 0
     return folder / "store"
 
 
@@ -92,6 +93,13 @@ def test_every_canned_query_answers_as_the_embedded_store(loaded, embedded, name
     assert there.rows, "an empty answer would prove nothing"
 
 
+def test_inferred_facts_answer_as_the_embedded_store(loaded, embedded):
+    params = {"entity": "Russia", "inferred": "yes"}
+    there, here = runner.run(remote(loaded), "claims-about", params), runner.run(embedded, "claims-about", params)
+    assert there.rows == here.rows
+    assert any(e["claim_type"].startswith("inferred: ") for row in here.rows for e in row["evidence"])
+
+
 def test_the_headline_question_answers_as_the_embedded_store(loaded, corpus):
     here = invoke("--store", corpus, "ask", HEADLINE, "--format", "json")
     there = invoke("--endpoint", loaded.query, "ask", HEADLINE, "--format", "json")
@@ -110,19 +118,22 @@ def test_claims_stats_and_sparql_answer_as_the_embedded_store(loaded, corpus, co
     assert json.loads(there.stdout) == json.loads(here.stdout)
 
 
-def test_the_remote_store_holds_one_graph_per_document_plus_ontology_and_reference(loaded, embedded):
+GRAPHS = 4 + len(CONFLICTS) + 3  # a graph per document, the ontology, the reference data, the inferences
+
+
+def test_the_remote_store_holds_one_graph_per_document_plus_ontology_reference_and_inferences(loaded, embedded):
     sizes = graph_sizes(remote(loaded))
     assert sizes == graph_sizes(embedded)
-    assert "https://w3id.org/alliance-kg/graph/ontology" in sizes and len(sizes) == 4 + len(CONFLICTS) + 2
+    assert {"https://w3id.org/alliance-kg/graph/ontology", "https://w3id.org/alliance-kg/graph/inferred"} <= set(sizes)
+    assert len(sizes) == GRAPHS
 
 
 def test_loading_twice_changes_nothing_and_sends_nothing(loaded, corpus):
-    graphs = 4 + len(CONFLICTS) + 2
     before = remote(loaded).triple_count()
     again = invoke("--store", corpus, "load", *loaded.options(), "--format", "json")
-    assert json.loads(again.stdout)["loaded"] == 0 and json.loads(again.stdout)["unchanged"] == graphs
+    assert json.loads(again.stdout)["loaded"] == 0 and json.loads(again.stdout)["unchanged"] == GRAPHS
     everything = invoke("--store", corpus, "load", *loaded.options(), "--all", "--format", "json")
-    assert json.loads(everything.stdout)["loaded"] == graphs
+    assert json.loads(everything.stdout)["loaded"] == GRAPHS
     assert remote(loaded).triple_count() == before
 
 
