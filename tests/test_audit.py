@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import ARTICLES
 from ingest.store import Store
-from ontology.terms import AK, AKT, ID, OA, RDF, XSD
+from ontology.terms import AK, AKT, ID, OA, RDF, XSD, sparql_prologue
 from ontology.validation import violations
 from queries import audit
 from queries.cli import cli
@@ -44,8 +44,7 @@ def inferences(path, subject: str, predicate: str, obj: str) -> list[dict]:
              "rdf:predicate ?p ; rdf:object ?o ; ak:byAxiom ?axiom ; prov:wasDerivedFrom ?claim } "
              "GRAPH ?doc { ?claim prov:wasDerivedFrom ?ev . ?ev oa:hasSelector ?q . ?q oa:exact ?quote } "
              "VALUES (?s ?p ?o) { (<%s> <%s> <%s>) } }" % (subject, predicate, obj))
-    return [{k: v.value for k, v in r.items()} for r in Store(path, read_only=True).select(
-        __import__("ontology.terms", fromlist=["sparql_prologue"]).sparql_prologue() + query).rows]
+    return [{k: v.value for k, v in r.items()} for r in Store(path, read_only=True).select(sparql_prologue() + query).rows]
 
 
 @pytest.mark.parametrize("subject, predicate, obj, axiom, words", [
