@@ -43,7 +43,9 @@ _PATTERNS = [
 _FUTURE = re.compile(r"\b(?:will|shall|expected to|plans? to|planned|set to|scheduled|due to|going to|upcoming)\b",
                      re.IGNORECASE)
 FUTURE_LOOKBACK = 60
-DATE_RE = re.compile("|".join(f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})" for name, rx in _PATTERNS))
+# Every pattern starts a word (or at "("): the guard turns away the positions inside words at once.
+DATE_RE = re.compile(r"(?:(?<!\w)|(?=\())(?:" + "|".join(f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})"
+                                                          for name, rx in _PATTERNS) + ")")
 
 
 @dataclass(frozen=True, order=True)

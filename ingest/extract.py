@@ -67,6 +67,7 @@ class Extraction:
     claims: list[Claim]
     entities: dict[str, Entity]  # entities the article introduced that the reference data lacks
     not_before: DateValue | None  # for an undated article: the latest date it mentions
+    sentences: int = 0  # how many sentences were read, for throughput figures
 
 
 @dataclass
@@ -226,7 +227,7 @@ class Extractor:
             roles.setdefault(role, tokens)
         return _Draft(rule, m.span(), roles, texts)
 
-    def _collapse(self, masked: str, items: list[_Item], doc: _Document, drafts: list[_Draft]) -> str:
+    def _collapse(self, masked: str, items: list[_Item], doc: _Document, drafts: list[_Draft], met: set[int]) -> str:
         """Run office-holder rules; each match then reads as the person's token alone (or, for a rule with
         ``stands_for``, as the token of that slot: "Armenia's foreign ministry" reads as Armenia).
 
@@ -234,9 +235,11 @@ class Extractor:
         said holds that office, else whoever the reference data says held it on the publication date, else
         the title stands for its state.
         """
-        for rule in self.rules.rules:
+        for index, rule in enumerate(self.rules.rules):
             if not rule.collapse:
                 break
+            if index not in met:
+                continue
             replacements = []
             for m in rule.regex.finditer(masked):
                 draft = self._draft(rule, m, items, doc)
@@ -277,14 +280,17 @@ class Extractor:
 
     def _match(self, masked: str, items, doc: _Document) -> tuple[str, list[_Draft]]:
         drafts: list[_Draft] = []
-        masked = self._collapse(masked, items, doc, drafts)
+        met = self.rules.cue_index.met(masked.lower())  # collapsing text into tokens only removes cues
+        masked = self._collapse(masked, items, doc, drafts, met)
         cues = self.rules.cues
         taken: list[tuple[str, int, int]] = []
-        for rule in self.rules.rules:
+        count = len(self.rules.rules)
+        for index, rule in enumerate(self.rules.rules):
             if rule.collapse:
                 continue
-            readings = [(m, m.span()) for m in rule.regex.finditer(masked)]
-            if rule.coordinated is not None:  # "Peru denied the report and accused Bolivia": the second clause
+            readings = [(m, m.span()) for m in rule.regex.finditer(masked)] if index in met else []
+            if rule.coordinated is not None and count + index in met:
+                # "Peru denied the report and accused Bolivia": the second clause
                 readings += [(m, (m.end("and_then"), m.end())) for m in rule.coordinated.finditer(masked)]
             for m, (s, e) in readings:
                 if any(t == rule.type and s < te and ts < e for t, ts, te in taken):
@@ -463,7 +469,8 @@ class Extractor:
         anchor = article.published.earliest if article.published else None
         doc = _Document(article.published)
         latest_mentioned: DateValue | None = None
-        for index, (start, end) in enumerate(split_sentences(text, article.body)):
+        sentences = split_sentences(text, article.body)
+        for index, (start, end) in enumerate(sentences):
             items = self._items(text, start, end, anchor, doc)
             for item in items:
                 if item.kind == "D" and item.value and (latest_mentioned is None or item.value.earliest > latest_mentioned.earliest):
@@ -484,7 +491,7 @@ class Extractor:
             doc.claims.extend(current)
         claims = self._deduplicate(doc.claims)
         not_before = None if article.published else latest_mentioned
-        return Extraction(article, claims, doc.entities, not_before)
+        return Extraction(article, claims, doc.entities, not_before, len(sentences))
 
     def _deduplicate(self, claims: list[Claim]) -> list[Claim]:
         """One claim per sentence, type and parties (several rules may read the same statement)."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
+from . import prefilter
 from .errors import UserError
 
 # Token kinds of a masked sentence (see ingest.extract) and the slot kinds rules may use.
@@ -38,7 +39,8 @@ class Rule:
     place_role: str | None = None
     office_state: bool = False  # a leader_of rule naming no state: the one whose office the person holds
     coordinated: re.Pattern | None = None  # the reading through a first coordinated predicate ({AND_THEN})
-    place_role: str | None = None
+    cues: tuple[str, ...] | None = None  # words every match contains one of (ingest.prefilter)
+    coordinated_cues: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class RuleSet:
     macros: dict[str, str]
     office_synonyms: dict[str, str]
     organization_name: re.Pattern  # names of organizations the reference data may lack
+
+    @cached_property
+    def cue_index(self) -> prefilter.CueIndex:
+        """The rules' cues (index i) and their coordinated readings' (index len(rules) + i)."""
+        return prefilter.CueIndex([r.cues for r in self.rules] + [r.coordinated_cues for r in self.rules])
 
     def office_key(self, title: str) -> str:
         """An office title folded for comparison: "the Defense Minister" and "minister of defence" agree."""
@@ -121,7 +128,8 @@ def _compile_rules(raw: dict, name: str, macros: dict[str, str], claim_types: di
         rules.append(Rule(entry["id"], entry["type"], regex, name, tuple(entry.get("context", ())),
                           bool(entry.get("collapse", False)), bool(entry.get("title_only", False)),
                           entry.get("stands_for"), bool(entry.get("negatable", True)), entry.get("certainty"),
-                          entry.get("place_role"), bool(entry.get("office_state", False)), coordinated))
+                          entry.get("place_role"), bool(entry.get("office_state", False)), coordinated,
+                          prefilter.cues(regex), prefilter.cues(coordinated) if coordinated else None))
     return rules
 
 

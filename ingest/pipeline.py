@@ -1,10 +1,14 @@
-"""Ingest: files in, claims, provenance and derived stances into the store, one document at a time.
+"""Ingest: files in, claims, provenance and derived stances into the store.
 
-A document is written in one transaction with everything derived from it, so the store never holds part of
-one; an unchanged file (same SHA-256) is skipped, a changed one replaces what its old version said.
+Worker processes turn documents into graphs; the main process reads the files, skips unchanged ones (same
+SHA-256) and writes finished graphs in batches, each batch in one transaction, so the store never holds part of
+a document; a changed file replaces what its old version said.
 """
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+from collections import deque
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,8 +24,12 @@ from . import gazetteer, patterns
 from .errors import UserError
 from .extract import Extraction, Extractor
 from .mapping import document_iri, document_quads, reference_quads
-from .reader import read_file
+from .reader import read_article, read_bytes, relative_path
 from .store import Store, fingerprint
+
+
+CHUNK = 8  # documents a worker takes at a time
+BATCH = 64  # documents written to the store in one transaction
 
 
 @dataclass
@@ -31,6 +39,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     claims: int = 0
+    sentences: int = 0  # read in the documents processed (not those skipped as unchanged)
+    bytes: int = 0  # of every file read
 
     @property
     def ok(self) -> bool:
@@ -82,7 +92,7 @@ def document_dataset(result: Extraction) -> tuple[ox.NamedNode, list[ox.Quad]]:
     """A document's graph with its derived stances, checked against the SHACL shapes."""
     doc, quads = document_quads(result)
     quads += derive(quads, doc)
-    broken = violations(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    broken = violations(quads)  # a quad reads as its triple: the graph is this one document's
     if broken:
         more = f" (and {len(broken) - 1} more; 'alliance-kg validate' lists them)" if len(broken) > 1 else ""
         raise UserError(f"{result.article.path}: its graph breaks the SHACL shapes, so nothing of it was stored: "
@@ -90,34 +100,134 @@ def document_dataset(result: Extraction) -> tuple[ox.NamedNode, list[ox.Quad]]:
     return doc, quads
 
 
-def ingest(paths: Iterable[Path], store: Store, extra_patterns: tuple[str, ...] = ()) -> IngestReport:
+def ingest(paths: Iterable[Path], store: Store, extra_patterns: tuple[str, ...] = (), jobs: int = 1) -> IngestReport:
     """Ingest every article under ``paths``."""
-    return ingest_articles(find_articles(paths), store, extra_patterns)
+    return ingest_articles(find_articles(paths), store, extra_patterns, jobs=jobs)
 
 
-def ingest_articles(articles: list[tuple[Path, Path]], store: Store, extra_patterns: tuple[str, ...] = (),
-                    progress: Callable[[str], None] | None = None) -> IngestReport:
-    """Ingest (file, root) pairs; a bad file is reported and skipped, the batch goes on."""
-    extractor = Extractor(gazetteer.load(), patterns.load(tuple(extra_patterns)))
-    prepare_store(store)
-    report = IngestReport()
-    for file, root in articles:
-        rel = file.relative_to(root).as_posix()
+@dataclass
+class Processed:
+    """One document as a worker returns it: its graph as N-Quads, or why it failed."""
+    rel: str
+    replacing: bool
+    nquads: bytes = b""
+    claims: int = 0
+    sentences: int = 0
+    error: str | None = None
+
+
+_extractor: Extractor | None = None  # one per process, made once: loading the rules takes a second
+
+
+def _start_worker(extra_patterns: tuple[str, ...]):
+    global _extractor
+    _extractor = Extractor(gazetteer.load(), patterns.load(extra_patterns))
+
+
+def process(tasks: list[tuple[str, bytes, bool]]) -> list[Processed]:
+    """Read, extract, map, derive and validate documents: the work a worker process does."""
+    done = []
+    for rel, data, replacing in tasks:
         try:
-            article = read_file(file, root)
-            doc = document_iri(article.path)
-            previous = store.document_hash(doc)
-            if previous == article.sha256:
-                report.unchanged.append(rel)
-            else:
-                result = extractor.extract(article)
-                doc, quads = document_dataset(result)
-                store.replace_graph(doc, quads)
-                report.claims += len(result.claims)
-                (report.added if previous is None else report.replaced).append(rel)
+            result = _extractor.extract(read_article(data, rel))
+            _, quads = document_dataset(result)
         except UserError as e:
-            report.failed.append((rel, e.message))
-        if progress:
+            done.append(Processed(rel, replacing, error=e.message))
+            continue
+        done.append(Processed(rel, replacing, ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+                              len(result.claims), result.sentences))
+    return done
+
+
+class _BatchWriter:
+    """Writes finished documents to the store many at a time: one transaction per batch, not per document."""
+
+    def __init__(self, store: Store, report: IngestReport, size: int):
+        self.store, self.report, self.size = store, report, size
+        self.parts: list[bytes] = []
+        self.replacing: list[ox.NamedNode] = []
+
+    def add(self, done: Processed):
+        if done.error is not None:
+            self.report.failed.append((done.rel, done.error))
+            return
+        self.parts.append(done.nquads)
+        if done.replacing:
+            self.replacing.append(document_iri(done.rel))
+        (self.report.replaced if done.replacing else self.report.added).append(done.rel)
+        self.report.claims += done.claims
+        self.report.sentences += done.sentences
+        if len(self.parts) >= self.size:
+            self.flush()
+
+    def flush(self):
+        if self.parts:
+            self.store.add_documents(b"".join(self.parts), self.replacing)
+            self.parts, self.replacing = [], []
+
+
+def _changed(articles, store: Store, report: IngestReport, progress):
+    """(path, bytes, replacing) of each article not already stored as it is; the others are counted."""
+    for file, root in articles:
+        try:
+            rel, data = read_bytes(file, root)
+        except UserError as e:
+            report.failed.append((relative_path(file, root), e.message))
+            progress(relative_path(file, root))
+            continue
+        report.bytes += len(data)
+        previous = store.document_hash(document_iri(rel))
+        if previous == hashlib.sha256(data).hexdigest():
+            report.unchanged.append(rel)
             progress(rel)
+            continue
+        yield rel, data, previous is not None
+
+
+def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_patterns: tuple[str, ...] = (),
+                    progress: Callable[[str], None] | None = None, jobs: int = 1,
+                    batch: int = BATCH) -> IngestReport:
+    """Ingest (file, root) pairs with ``jobs`` processes; a bad file is reported and skipped, the batch goes on.
+
+    Files stream through: a few chunks of documents are in flight at a time and finished ones are written
+    ``batch`` at a time, so memory stays flat however many files there are.
+    """
+    progress = progress or (lambda rel: None)
+    prepare_store(store)
+    _start_worker(extra_patterns)  # in this process: workers forked from it inherit the loaded rules
+    report = IngestReport()
+    writer = _BatchWriter(store, report, batch)
+
+    def finish(done: list[Processed]):
+        for item in done:
+            writer.add(item)
+            progress(item.rel)
+
+    chunks = _chunked(_changed(articles, store, report, progress), CHUNK)
+    if jobs <= 1:
+        for chunk in chunks:
+            finish(process(chunk))
+    else:
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with context.Pool(jobs, initializer=_start_worker, initargs=(extra_patterns,)) as pool:
+            in_flight: deque = deque()
+            for chunk in chunks:
+                in_flight.append(pool.apply_async(process, (chunk,)))
+                if len(in_flight) >= jobs * 4:
+                    finish(in_flight.popleft().get())
+            while in_flight:
+                finish(in_flight.popleft().get())
+    writer.flush()
     store.flush()
     return report
+
+
+def _chunked(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -114,11 +114,21 @@ def _dateline_date(text: str, spans) -> DateValue | None:
     return None
 
 
-def read_file(file: Path, root: Path) -> Article:
-    """Read ``file``; its provenance path is taken relative to ``root``."""
-    rel = file.relative_to(root).as_posix() if file != root else file.name
+def relative_path(file: Path, root: Path) -> str:
+    """The path provenance records: relative to the folder given, or the file's name when given alone."""
+    return file.relative_to(root).as_posix() if file != root else file.name
+
+
+def read_bytes(file: Path, root: Path) -> tuple[str, bytes]:
+    """``file``'s provenance path and its bytes."""
+    rel = relative_path(file, root)
     try:
-        data = file.read_bytes()
+        return rel, file.read_bytes()
     except OSError as e:
         raise UserError(f"{rel}: cannot read ({e.strerror or e})") from None
+
+
+def read_file(file: Path, root: Path) -> Article:
+    """Read ``file``; its provenance path is taken relative to ``root``."""
+    rel, data = read_bytes(file, root)
     return read_article(data, rel)

@@ -76,6 +76,14 @@ class Store:
             self._db.remove_graph(graph)
         self._db.extend(quads)
 
+    def add_documents(self, nquads: bytes, replacing: Iterable[ox.NamedNode] = ()):
+        """Write document graphs (N-Quads, each with its fingerprint) in one transaction, after dropping the old
+        versions of those they replace: an interrupted write leaves every document absent or whole."""
+        for graph in replacing:
+            if self._db.contains_named_graph(graph):
+                self._db.remove_graph(graph)
+        self._db.load(nquads, format=ox.RdfFormat.N_QUADS)
+
     def fingerprints(self) -> dict[ox.NamedNode, str]:
         """Every graph that carries a fingerprint (``<g> ak:sha256 ?sha`` inside g): documents, ontology, reference."""
         return {q.graph_name: q.object.value for q in self._db.quads_for_pattern(None, AK.sha256, None)

@@ -44,7 +44,7 @@ class CheckReport:
     inferred: int = 0
 
 
-def validate(store: Store) -> list[tuple[str, Violation]]:
+def validate(store: Store, engine: str = "core") -> list[tuple[str, Violation]]:
     """Every SHACL violation in the store's document graphs, as (source path, violation)."""
     found = []
     for graph in sorted(store.fingerprints(), key=lambda g: g.value):
@@ -52,7 +52,7 @@ def validate(store: Store) -> list[tuple[str, Violation]]:
         path = next((q.object.value for q in quads if q.subject == graph and q.predicate == AK.sourcePath), None)
         if path is None:
             continue  # the ontology and reference graphs are not documents
-        found += [(path, v) for v in violations(ox.Triple(q.subject, q.predicate, q.object) for q in quads)]
+        found += [(path, v) for v in violations([ox.Triple(q.subject, q.predicate, q.object) for q in quads], engine)]
     return found
 
 
