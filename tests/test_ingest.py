@@ -1,8 +1,13 @@
-"""Ingest against a real on-disk store: idempotence, replacement, bad files, extra pattern files."""
+"""Ingest against a real on-disk store: idempotence, replacement, bad files, extra pattern files, parallel
+processes and streaming."""
 import json
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from bench.corpus import generate
+from ingest.pipeline import CHUNK, find_articles, ingest_articles
 from ingest.store import Store
 from queries.cli import cli
 
@@ -102,3 +107,33 @@ def test_a_broken_pattern_file_is_named(tmp_path):
     (rules / "bad.toml").write_text('[[rule]]\nid = "x"\ntype = "alignment"\npattern = "{actor:NOPE}"\n')
     result = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "ingest", str(tmp_path), "--patterns", str(rules)])
     assert result.exit_code == 1 and "bad.toml: rule x: unknown slot or macro {NOPE}" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("generated")
+    generate(folder, 120, seed=3)
+    return folder
+
+
+def test_parallel_ingest_gives_the_graph_one_process_gives(tmp_path, generated):
+    one = ingest(tmp_path / "one", generated, "--jobs", "1")
+    two = ingest(tmp_path / "two", generated, "--jobs", "2")
+    assert json.loads(one.stdout) == json.loads(two.stdout) and json.loads(one.stdout)["added"] == 120
+    assert dump(tmp_path / "one") == dump(tmp_path / "two")
+
+
+def test_ingest_streams_files_with_a_few_in_flight(tmp_path, generated):
+    """Files are read as workers need them, not all at once, so memory does not grow with the corpus."""
+    pulled, seen_at_first_result = 0, []
+
+    def files():
+        nonlocal pulled
+        for pair in find_articles([generated]):
+            pulled += 1
+            yield pair
+
+    report = ingest_articles(files(), Store(tmp_path / "store"), jobs=2,
+                             progress=lambda rel: seen_at_first_result.append(pulled))
+    assert len(report.added) == 120 and pulled == 120
+    assert seen_at_first_result[0] <= (2 * 4 + 1) * CHUNK < 120
