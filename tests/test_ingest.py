@@ -7,8 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from bench.corpus import generate
-from ingest.pipeline import CHUNK, find_articles, ingest_articles
+from ingest.pipeline import CHUNK, IN_FLIGHT, find_articles, ingest_articles
 from ingest.store import Store
+from ontology.terms import AK
 from queries.cli import cli
 
 
@@ -123,17 +124,35 @@ def test_parallel_ingest_gives_the_graph_one_process_gives(tmp_path, generated):
     assert dump(tmp_path / "one") == dump(tmp_path / "two")
 
 
-def test_ingest_streams_files_with_a_few_in_flight(tmp_path, generated):
+def test_ingest_streams_files_with_a_few_in_flight(tmp_path):
     """Files are read as workers need them, not all at once, so memory does not grow with the corpus."""
+    window = (2 * IN_FLIGHT + 1) * CHUNK  # chunks sent ahead to two workers, and the one being formed
+    generate(tmp_path / "in", window + 40, seed=4)
     pulled, seen_at_first_result = 0, []
 
     def files():
         nonlocal pulled
-        for pair in find_articles([generated]):
+        for pair in find_articles([tmp_path / "in"]):
             pulled += 1
             yield pair
 
     report = ingest_articles(files(), Store(tmp_path / "store"), jobs=2,
                              progress=lambda rel: seen_at_first_result.append(pulled))
-    assert len(report.added) == 120 and pulled == 120
-    assert seen_at_first_result[0] <= (2 * 4 + 1) * CHUNK < 120
+    assert len(report.added) == pulled == window + 40
+    assert seen_at_first_result[0] <= window
+
+
+def test_a_document_a_killed_run_left_without_its_fingerprint_is_dropped_and_ingested_again(tmp_path, articles_copy):
+    """Triples go in before the fingerprint that marks a document whole; a run first drops what lacks one."""
+    store_path = tmp_path / "store"
+    ingest(store_path, articles_copy)
+    clean = dump(store_path)
+    store = Store(store_path)
+    doc = next(g for g in store.fingerprints() if "/doc/" in g.value)
+    half = [q for q in store.graph_quads(doc)][::2]  # as if killed mid-write: some triples, no fingerprint
+    store.replace_graph(doc, [q for q in half if q.predicate != AK.sha256])
+    store.flush()
+    del store
+    result = json.loads(ingest(store_path, articles_copy).stdout)
+    assert result["added"] == 1 and result["unchanged"] == 3
+    assert dump(store_path) == clean
