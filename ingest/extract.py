@@ -156,7 +156,8 @@ class Extractor:
         self._treatyref = re.compile(rules.macros["TREATYREF"], re.IGNORECASE)
 
     # --- masking -------------------------------------------------------------------------------------
-    def _items(self, text: str, start: int, end: int, anchor, doc: _Document) -> list[_Item]:
+    def _mentions(self, text: str, start: int, end: int, doc: _Document) -> list[_Item]:
+        """The states, people and organizations a sentence names (before overlaps with dates are settled)."""
         items = [_Item(m.start, m.end, m.kind, m.iri, text[m.start:m.end]) for m in self.gaz.find(text, start, end)]
         items += [_Item(m.start(), m.end(), PERSON, doc.names[m[0]], m[0]) for m in doc.find_names(text, start, end)]
         for m in self.rules.organization_name.finditer(text, start, end):
@@ -164,6 +165,11 @@ class Extractor:
             if organization is not None:
                 offset = m.start() + (4 if m[0].startswith("The ") else 0)
                 items.append(_Item(offset, m.end(), ORG, organization, text[offset:m.end()]))
+        return items
+
+    def _items(self, text: str, start: int, end: int, anchor, mentions: list[_Item]) -> list[_Item]:
+        """A sentence's mentions, dates and quantities, overlaps settled in favour of the longer."""
+        items = list(mentions)
         sentence = text[start:end]
         for d in find_dates(sentence, anchor):
             items.append(_Item(start + d.start, start + d.end, "D", d.value, d.text))
@@ -471,7 +477,10 @@ class Extractor:
         latest_mentioned: DateValue | None = None
         sentences = split_sentences(text, article.body)
         for index, (start, end) in enumerate(sentences):
-            items = self._items(text, start, end, anchor, doc)
+            mentions = self._mentions(text, start, end, doc)
+            if not mentions and anchor is not None and not (doc.claims and self.rules.cues.anaphora.search(text[start:end])):
+                continue  # nobody named, nothing referred back to, and no need of its dates: the article is dated
+            items = self._items(text, start, end, anchor, mentions)
             for item in items:
                 if item.kind == "D" and item.value and (latest_mentioned is None or item.value.earliest > latest_mentioned.earliest):
                     latest_mentioned = item.value

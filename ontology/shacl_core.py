@@ -72,6 +72,7 @@ class Graph:
     def __init__(self, triples: Iterable[ox.Triple | ox.Quad]):  # quads of one graph read as its triples
         self.objects: dict[tuple, list] = defaultdict(list)
         self.instances: dict[ox.Term, set] = defaultdict(set)
+        self.conforming: dict[tuple, bool] = {}
         for t in set(triples):
             s, p, o = t.subject, t.predicate, t.object
             self.objects[(s, p)].append(o)
@@ -179,9 +180,13 @@ def _value_faults(shape: Shape, value, graph: Graph) -> bool:
 
 
 def conforms(focus, shape: Shape, graph: Graph) -> bool:
-    """Whether ``focus`` meets ``shape`` (for sh:node, sh:or and qualified value shapes)."""
-    return not _value_faults(shape, focus, graph) and not any(_property_violations(focus, p, graph)
-                                                                for p in shape.properties)
+    """Whether ``focus`` meets ``shape`` (for sh:node, sh:or and qualified value shapes); remembered per graph,
+    as the same entity is checked against the same shape for every claim that names it."""
+    key = (focus, id(shape))
+    if key not in graph.conforming:
+        graph.conforming[key] = not _value_faults(shape, focus, graph) and not any(
+            _property_violations(focus, p, graph) for p in shape.properties)
+    return graph.conforming[key]
 
 
 def _property_violations(focus, shape: Shape, graph: Graph) -> list[Violation]:
