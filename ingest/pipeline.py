@@ -1,10 +1,8 @@
 """Ingest: files in, claims, provenance and derived stances into the store.
 
 Worker processes turn documents into graphs; the main process reads the files, skips unchanged ones (same
-SHA-256) and writes finished graphs in batches. A document counts as stored once its fingerprint is: the
-fingerprints of a batch go in last, in one transaction, and a run first drops any document graph a killed run
-left without one, so the store never answers from part of a document. A changed file replaces what its old
-version said.
+SHA-256) and writes finished graphs in batches, each in one transaction, so the store never holds part of a
+document. A changed file replaces what its old version said.
 """
 from __future__ import annotations
 
@@ -18,7 +16,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from ontology.terms import AK, ONTOLOGY_GRAPH, REFERENCE_GRAPH, ontology_turtle
+from ontology.terms import ONTOLOGY_GRAPH, REFERENCE_GRAPH, ontology_turtle
 from ontology.validation import violations
 from queries import catalog
 
@@ -32,7 +30,7 @@ from .store import Store, fingerprint
 
 CHUNK = 8  # documents a worker takes at a time
 IN_FLIGHT = 8  # chunks per worker sent ahead, so workers keep busy while a batch is written
-BATCH = 64  # documents written to the store at a time
+BATCH = 64  # documents written to the store in one transaction
 
 
 @dataclass
@@ -113,8 +111,7 @@ class Processed:
     """One document as a worker returns it: its graph as N-Quads, or why it failed."""
     rel: str
     replacing: bool
-    nquads: bytes = b""  # the graph but its fingerprint, which is written last
-    fingerprint: bytes = b""
+    nquads: bytes = b""
     claims: int = 0
     sentences: int = 0
     error: str | None = None
@@ -134,14 +131,12 @@ def process(tasks: list[tuple[str, bytes, bool]]) -> list[Processed]:
     for rel, data, replacing in tasks:
         try:
             result = _extractor.extract(read_article(data, rel))
-            doc, quads = document_dataset(result)
+            _, quads = document_dataset(result)
         except UserError as e:
             done.append(Processed(rel, replacing, error=e.message))
             continue
-        last = [q for q in quads if q.subject == doc and q.predicate == AK.sha256]
-        rest = [q for q in quads if not (q.subject == doc and q.predicate == AK.sha256)]
-        done.append(Processed(rel, replacing, ox.serialize(rest, format=ox.RdfFormat.N_QUADS),
-                              ox.serialize(last, format=ox.RdfFormat.N_QUADS), len(result.claims), result.sentences))
+        done.append(Processed(rel, replacing, ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+                              len(result.claims), result.sentences))
     return done
 
 
@@ -151,7 +146,6 @@ class _BatchWriter:
     def __init__(self, store: Store, report: IngestReport, size: int):
         self.store, self.report, self.size = store, report, size
         self.parts: list[bytes] = []
-        self.fingerprints: list[bytes] = []
         self.replacing: list[ox.NamedNode] = []
 
     def add(self, done: Processed):
@@ -159,7 +153,6 @@ class _BatchWriter:
             self.report.failed.append((done.rel, done.error))
             return
         self.parts.append(done.nquads)
-        self.fingerprints.append(done.fingerprint)
         if done.replacing:
             self.replacing.append(document_iri(done.rel))
         (self.report.replaced if done.replacing else self.report.added).append(done.rel)
@@ -170,8 +163,8 @@ class _BatchWriter:
 
     def flush(self):
         if self.parts:
-            self.store.add_documents(b"".join(self.parts), b"".join(self.fingerprints), self.replacing)
-            self.parts, self.fingerprints, self.replacing = [], [], []
+            self.store.add_documents(b"".join(self.parts), self.replacing)
+            self.parts, self.replacing = [], []
 
 
 def _changed(articles, store: Store, report: IngestReport, progress):
@@ -202,7 +195,6 @@ def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_p
     """
     progress = progress or (lambda rel: None)
     prepare_store(store)
-    store.repair()
     _start_worker(extra_patterns)  # in this process: workers forked from it inherit the loaded rules
     report = IngestReport()
     writer = _BatchWriter(store, report, batch)

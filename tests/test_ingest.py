@@ -9,7 +9,6 @@ from click.testing import CliRunner
 from bench.corpus import generate
 from ingest.pipeline import CHUNK, IN_FLIGHT, find_articles, ingest_articles
 from ingest.store import Store
-from ontology.terms import AK
 from queries.cli import cli
 
 
@@ -141,18 +140,3 @@ def test_ingest_streams_files_with_a_few_in_flight(tmp_path):
     assert len(report.added) == pulled == window + 40
     assert seen_at_first_result[0] <= window
 
-
-def test_a_document_a_killed_run_left_without_its_fingerprint_is_dropped_and_ingested_again(tmp_path, articles_copy):
-    """Triples go in before the fingerprint that marks a document whole; a run first drops what lacks one."""
-    store_path = tmp_path / "store"
-    ingest(store_path, articles_copy)
-    clean = dump(store_path)
-    store = Store(store_path)
-    doc = next(g for g in store.fingerprints() if "/doc/" in g.value)
-    half = [q for q in store.graph_quads(doc)][::2]  # as if killed mid-write: some triples, no fingerprint
-    store.replace_graph(doc, [q for q in half if q.predicate != AK.sha256])
-    store.flush()
-    del store
-    result = json.loads(ingest(store_path, articles_copy).stdout)
-    assert result["added"] == 1 and result["unchanged"] == 3
-    assert dump(store_path) == clean
