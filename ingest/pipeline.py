@@ -31,6 +31,7 @@ from .store import Store, fingerprint
 CHUNK = 8  # documents a worker takes at a time
 IN_FLIGHT = 8  # chunks per worker sent ahead, so workers keep busy while a batch is written
 BATCH = 64  # documents written to the store in one transaction
+FLUSH_EVERY = 8  # batches between flushes of the store's write buffers to disk
 
 
 @dataclass
@@ -147,6 +148,7 @@ class _BatchWriter:
         self.store, self.report, self.size = store, report, size
         self.parts: list[bytes] = []
         self.replacing: list[ox.NamedNode] = []
+        self.batches = 0
 
     def add(self, done: Processed):
         if done.error is not None:
@@ -165,6 +167,9 @@ class _BatchWriter:
         if self.parts:
             self.store.add_documents(b"".join(self.parts), self.replacing)
             self.parts, self.replacing = [], []
+            self.batches += 1
+            if self.batches % FLUSH_EVERY == 0:
+                self.store.flush()  # RocksDB's write buffers otherwise grow to a gigabyte and more
 
 
 def _changed(articles, store: Store, report: IngestReport, progress):
