@@ -432,5 +432,53 @@ def evaluate_command(gold_dir, pattern_dirs, output):
     click.echo(fmt.rows_json(report) if output == fmt.JSON else fmt.evaluation_table(report))
 
 
+@cli.command()
+@click.option("--articles", type=click.IntRange(min=10),
+              help="Articles in the large corpus (the small one has a tenth).  [default: 10000]")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic corpus.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Processes for the all-cores ingest runs.")
+@click.option("--query-triples", metavar="N,N",
+              help="Store sizes for query latency, each grown from the last (k and M suffixes).  [default: 1M,10M]")
+@click.option("--runs", metavar="N[,N]", help="Timed runs per query at each size (the last repeats).  [default: 20,5]")
+@click.option("--query-timeout", type=click.FloatRange(min=0.1),
+              help="Seconds a query run may take in the embedded store.  [default: 30]")
+@click.option("--rdflib-timeout", type=click.FloatRange(min=0.1),
+              help="Seconds a query run may take in rdflib.  [default: 30]")
+@click.option("--audit-timeout", type=click.FloatRange(min=1),
+              help="Seconds check or validate may take.  [default: 3600]")
+@click.option("--large-single", is_flag=True,
+              help="Also ingest the large corpus with one process (the small one always is).")
+@click.option("--skip", default="", metavar="PHASE,...",
+              help="Phases to leave out: single, queries, rdflib, server, validate, check.")
+@click.option("--quick", is_flag=True,
+              help="A smoke run on tiny data (100 articles, 10k and 20k triples, short timeouts).")
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep corpus and stores here (an empty folder); default: a temporary folder, removed after.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the results as JSON to this file.")
+def bench(workdir, output, **options):
+    """Measure ingest throughput and memory, store size, canned query latency (against rdflib too), load rate
+    into an Oxigraph server, and check and validate, on a synthetic corpus. Tables to stdout, progress to stderr.
+
+    \b
+    Example:
+      alliance-kg bench --output bench.json
+      alliance-kg bench --quick --skip rdflib,check
+    """
+    from bench import run as bench_run
+
+    try:
+        settings = bench_run.settings_from_options(**options)
+        result = bench_run.run(settings, workdir, log=lambda line: click.echo(line, err=True))
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    except bench_run.BenchError as e:
+        raise UserError(f"bench: {e}") from None
+    if output:
+        output.write_text(fmt.rows_json(result.as_dict()) + "\n", "utf-8")
+    click.echo(bench_run.report_text(result))
+
+
 def main():
     cli(prog_name="alliance-kg")
