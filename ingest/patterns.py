@@ -39,8 +39,8 @@ class Rule:
     place_role: str | None = None
     office_state: bool = False  # a leader_of rule naming no state: the one whose office the person holds
     coordinated: re.Pattern | None = None  # the reading through a first coordinated predicate ({AND_THEN})
-    cues: tuple[str, ...] | None = None  # words every match contains one of (ingest.prefilter)
-    coordinated_cues: tuple[str, ...] | None = None
+    cues: tuple[tuple[str, ...], ...] | None = None  # words every match contains, one of each tuple (ingest.prefilter)
+    coordinated_cues: tuple[tuple[str, ...], ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 Trying some 130 rule patterns on every sentence was most of extraction's time, though a sentence matches few of
 them. Each pattern is parsed once (with ``re._parser``, the parser behind ``re.compile``) into the ASCII words
-every match must contain, one of a few alternatives: "signed" or "inked", say. A sentence that holds none of a
-rule's cues (compared in lower case, as the rules ignore case) cannot match it. A pattern with no such words
-(only slots and character classes) gets no cues and is always tried.
+every match must contain: a few requirements, each met by one of a few alternatives ("signed" or "inked", and
+"treaty"). A sentence that fails one of a rule's requirements (compared in lower case, as the rules ignore case)
+cannot match it. A pattern with no such words (only slots and character classes) gets no cues and is always
+tried.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import re._constants as c
 import re._parser as parser
 
 _MIN_CUE = 3  # shorter words ("a", "of") are in nearly every sentence and would filter nothing
+_MOST = 3  # requirements kept per pattern: the most telling; each one more costs a little on every sentence
 # words in most sentences: a rule is better told by any other word it needs
 _COMMON = {"and", "to", "the", "with", "in", "of", "from", "for", "by", "on", "at", "as", "is", "was", "that",
            "has", "have", "its", "their", "his", "her", "said", "between", "into", "over", "after", "which"}
@@ -31,14 +33,22 @@ def _weight(cue: str) -> int:
     return 0 if word in _COMMON else 1 if len(word) < 4 else len(word)
 
 
+def _usable(option: frozenset[str]) -> bool:
+    return bool(option) and min(map(len, option)) >= _MIN_CUE
+
+
+def _telling(option: frozenset[str]) -> tuple:
+    """How well a requirement tells sentences apart: by its weakest cue, then its shortest, then fewest cues."""
+    return min(map(_weight, option)), min(map(len, option)), -len(option)
+
+
 def _best(options: list[frozenset[str]]) -> frozenset[str] | None:
-    """Of several requirements that all hold, the most selective: the one whose weakest cue tells most."""
-    options = [o for o in options if o and min(map(len, o)) >= _MIN_CUE]
-    return max(options, key=lambda o: (min(map(_weight, o)), min(map(len, o)), -len(o))) if options else None
+    """Of several requirements that all hold, the most selective."""
+    return max(options, key=_telling) if options else None
 
 
-def _required(items) -> frozenset[str] | None:
-    """Cues every match of this parsed sequence contains (any one of them), or None if there are none."""
+def _required(items) -> list[frozenset[str]]:
+    """The requirements every match of this parsed sequence meets: each a set of cues, one of which it contains."""
     options: list[frozenset[str]] = []
     chars: list[int] = []
 
@@ -52,23 +62,25 @@ def _required(items) -> frozenset[str] | None:
             continue
         close_run()
         if op is c.SUBPATTERN:
-            options.append(_required(arg[-1]))
+            options += _required(arg[-1])
         elif op is c.ATOMIC_GROUP:
-            options.append(_required(arg))
+            options += _required(arg)
         elif op is c.BRANCH:
-            branches = [_required(branch) for branch in arg[1]]
+            branches = [_best(_required(branch)) for branch in arg[1]]
             if all(branches):
                 options.append(frozenset().union(*branches))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            options.append(_required(arg[2]))
+            options += _required(arg[2])
     close_run()
-    return _best([o for o in options if o])
+    return list(dict.fromkeys(o for o in options if _usable(o)))
 
 
-def cues(regex: re.Pattern) -> tuple[str, ...] | None:
-    """The words (lower case) of which every match of ``regex`` contains at least one; None when unknown."""
-    found = _required(parser.parse(regex.pattern, regex.flags))
-    return tuple(sorted(found)) if found else None
+def cues(regex: re.Pattern) -> tuple[tuple[str, ...], ...] | None:
+    """Requirements (words in lower case) every match of ``regex`` meets, each by containing one of its words:
+    the most telling few, common words only when there is nothing better; None when there are none."""
+    options = sorted(_required(parser.parse(regex.pattern, regex.flags)), key=_telling, reverse=True)
+    telling = [o for o in options if min(map(_weight, o)) > 0][:_MOST] or options[:1]
+    return tuple(tuple(sorted(o)) for o in telling) or None
 
 
 def _trie_regex(words) -> str:
@@ -91,26 +103,34 @@ def _trie_regex(words) -> str:
 
 
 class CueIndex:
-    """Which of many cue sets a sentence meets, in one scan of the sentence rather than a test per cue.
+    """Which of many patterns' requirements a sentence meets, in one scan of the sentence rather than a test per cue.
 
     The scan finds, at every position, the longest cue word starting there; every cue starting at the same
     position is a prefix of that one, so each match stands for its precomputed prefixes too.
     """
 
-    def __init__(self, cue_sets: list[tuple[str, ...] | None]):
-        self.always = frozenset(i for i, cues_ in enumerate(cue_sets) if cues_ is None)
-        self.by_word: dict[str, list[int]] = {}
-        for i, cues_ in enumerate(cue_sets):
-            for word in cues_ or ():
-                self.by_word.setdefault(word, []).append(i)
-        words = sorted(self.by_word)
+    def __init__(self, requirements: list[tuple[tuple[str, ...], ...] | None]):
+        self.always = frozenset(i for i, needs in enumerate(requirements) if not needs)
+        self.needs = {i: len(needs) for i, needs in enumerate(requirements) if needs}
+        by_word: dict[str, set[tuple[int, int]]] = {}  # cue -> (pattern, requirement) pairs it meets
+        for i, needs in enumerate(requirements):
+            for n, words in enumerate(needs or ()):
+                for word in words:
+                    by_word.setdefault(word, set()).add((i, n))
+        words = sorted(by_word)
         self.scan = re.compile(f"(?=({_trie_regex(words)}))") if words else None
-        self.sets_of = {m: sorted({i for w in words if m.startswith(w) for i in self.by_word[w]}) for m in words}
+        self.pairs_of = {m: frozenset().union(*(by_word[w] for w in words if m.startswith(w))) for m in words}
 
     def met(self, lowered: str) -> set[int]:
-        """The indexes of the cue sets ``lowered`` (a lower-cased sentence) meets, cue-less ones included."""
+        """The indexes of the patterns whose every requirement ``lowered`` (a lower-cased sentence) meets,
+        those without requirements included."""
         found = set(self.always)
         if self.scan is not None:
+            pairs = set()
             for m in self.scan.finditer(lowered):
-                found.update(self.sets_of[m.group(1)])
+                pairs |= self.pairs_of[m.group(1)]
+            met_count: dict[int, int] = {}
+            for i, _ in pairs:
+                met_count[i] = met_count.get(i, 0) + 1
+            found.update(i for i, n in met_count.items() if n == self.needs[i])
         return found

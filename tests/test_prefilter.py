@@ -16,21 +16,24 @@ DATA = Path(__file__).parents[1] / "data"
 
 
 @pytest.mark.parametrize("pattern, expected", [
-    ("(?:signed|inked) a treaty", (" a treaty",)),              # the longest literal run wins
-    ("(?:signed|inked) (?:an? )?accord", ("accord",)),
-    ("(?:signed|inked)(?: an)? ⟨S\\d+⟩", ("inked", "signed")),  # a branch whose every arm has a cue
-    ("(?:Signed)?Bar", ("bar",)),                              # optional parts give nothing; lower case
-    ("x|yz", None),                                             # too short to filter anything
-    ("⟨S\\d+⟩ and ⟨S\\d+⟩", (" and ",)),
-    ("troops{1,3} sent", ("troop",)),                          # a repeated letter ends a run
+    ("(?:signed|inked) a treaty", ((" a treaty",), ("inked", "signed"))),  # every requirement, most telling first
+    ("(?:signed|inked) (?:an? )?accord", (("accord",), ("inked", "signed"))),
+    ("(?:signed|inked)(?: an)? ⟨S\\d+⟩", (("inked", "signed"),)),  # a branch whose every arm has a cue
+    ("(?:Signed)?Bar", (("bar",),)),                                 # optional parts give nothing; lower case
+    ("x|yz", None),                                                   # too short to filter anything
+    ("⟨S\\d+⟩ and ⟨S\\d+⟩", ((" and ",),)),                      # a common word when there is nothing else
+    ("⟨S\\d+⟩ and ⟨S\\d+⟩ signed", ((" signed",),)),             # and not when there is
+    ("troops{1,3} sent", (("troop",), (" sent",))),                  # a repeated letter ends a run
+    ("a(?:bcd|efg)h(?:ijk|lmn)o(?:pqr|stu)v(?:wxy|z12)", (("bcd", "efg"), ("ijk", "lmn"), ("pqr", "stu"))),  # 3 at most
 ])
 def test_cues_are_words_every_match_contains(pattern, expected):
     assert cues(re.compile(pattern, re.IGNORECASE)) == expected
 
 
 def test_a_sentence_without_any_cue_is_not_tried():
-    index = CueIndex([("inked", "signed"), ("met",), None])
+    index = CueIndex([(("inked", "signed"),), (("met",),), None, (("met",), ("treaty",))])
     assert index.met("they inked ⟨s1⟩") == {0, 2} and index.met("they met ⟨s1⟩") == {1, 2}
+    assert index.met("they met and signed a treaty") == {0, 1, 2, 3}
 
 
 def test_the_prefilter_changes_no_extraction():
