@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date
 
 from ontology.terms import ID
@@ -125,9 +126,15 @@ class _Document:
         if not self.names:
             return []
         if self.name_regex is None:
-            alternatives = "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
-            self.name_regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+            self.name_regex = _names_regex(frozenset(self.names))
         return list(self.name_regex.finditer(text, start, end))
+
+
+@lru_cache(maxsize=4096)
+def _names_regex(names: frozenset[str]) -> re.Pattern:
+    """The longest of ``names`` as whole words; cached, as articles about the same people name the same set."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 _COORDINATION = re.compile(r"(?: and | but |; )")

@@ -1,8 +1,9 @@
 """Ingest: files in, claims, provenance and derived stances into the store.
 
 Worker processes turn documents into graphs; the main process reads the files, skips unchanged ones (same
-SHA-256) and writes finished graphs in batches, each in one transaction, so the store never holds part of a
-document. A changed file replaces what its old version said.
+SHA-256) and writes finished graphs in batches. A document counts as stored once its fingerprint is: the
+fingerprints of a batch go in last, in one transaction, and a run first drops any document graph a killed run
+left without one. A changed file replaces what its old version said.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from ontology.terms import ONTOLOGY_GRAPH, REFERENCE_GRAPH, ontology_turtle
+from ontology.terms import AK, ONTOLOGY_GRAPH, PROV, REFERENCE_GRAPH, ontology_turtle
 from ontology.validation import violations
 from queries import catalog
 
@@ -30,8 +31,8 @@ from .store import Store, fingerprint
 
 CHUNK = 8  # documents a worker takes at a time
 IN_FLIGHT = 8  # chunks per worker sent ahead, so workers keep busy while a batch is written
-BATCH = 64  # documents written to the store in one transaction
-FLUSH_EVERY = 8  # batches between flushes of the store's write buffers to disk
+BATCH = 256  # documents written to the store at a time
+FLUSH_EVERY = 4  # batches between flushes of the store's write buffers to disk
 
 
 @dataclass
@@ -64,13 +65,18 @@ def find_articles(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     return found
 
 
-def derive(quads: list[ox.Quad], doc: ox.NamedNode) -> list[ox.Quad]:
-    """Stances the derivation rules (queries/rules/*.rq) draw from one document's claims."""
+def derive(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """Stances the derivation rules (queries/rules/*.rq) draw from documents' claims, each in the graph of the
+    claim it is drawn from. Rules match within one document graph, so running them over several documents at once
+    (which saves most of their cost: a query's set-up outweighs its matching here) draws what one by one would."""
     scratch = ox.Store()
     scratch.extend(quads)
+    graph_of = {q.subject: q.graph_name for q in quads if q.predicate == AK.asserts}  # claim -> its document
     derived = []
     for rule in catalog.rules().values():
-        derived.extend(ox.Quad(t.subject, t.predicate, t.object, doc) for t in scratch.query(rule.text))
+        triples = list(scratch.query(rule.text))
+        source = {t.subject: graph_of[t.object] for t in triples if t.predicate == PROV.wasDerivedFrom}
+        derived += [ox.Quad(t.subject, t.predicate, t.object, source[t.subject]) for t in triples]
     return derived
 
 
@@ -90,16 +96,21 @@ def prepare_store(store: Store):
     store.ensure_graph(REFERENCE_GRAPH, lambda: reference_quads(gazetteer.load(), REFERENCE_GRAPH), fingerprint(*texts))
 
 
-def document_dataset(result: Extraction) -> tuple[ox.NamedNode, list[ox.Quad]]:
-    """A document's graph with its derived stances, checked against the SHACL shapes."""
-    doc, quads = document_quads(result)
-    quads += derive(quads, doc)
+def document_graphs(results: list[Extraction]) -> list[list[ox.Quad]]:
+    """Each document's graph with the stances derived from its claims (derived for all of them at once)."""
+    graphs = [document_quads(result) for result in results]
+    by_doc = {doc: quads for doc, quads in graphs}
+    for quad in derive([q for _, quads in graphs for q in quads]):
+        by_doc[quad.graph_name].append(quad)
+    return [quads for _, quads in graphs]
+
+
+def check_shapes(path: str, quads: list[ox.Quad]):
+    """Refuse a document whose graph breaks the SHACL shapes."""
     broken = violations(quads)  # a quad reads as its triple: the graph is this one document's
     if broken:
         more = f" (and {len(broken) - 1} more; 'alliance-kg validate' lists them)" if len(broken) > 1 else ""
-        raise UserError(f"{result.article.path}: its graph breaks the SHACL shapes, so nothing of it was stored: "
-                        f"{broken[0]}{more}")
-    return doc, quads
+        raise UserError(f"{path}: its graph breaks the SHACL shapes, so nothing of it was stored: {broken[0]}{more}")
 
 
 def ingest(paths: Iterable[Path], store: Store, extra_patterns: tuple[str, ...] = (), jobs: int = 1) -> IngestReport:
@@ -112,7 +123,8 @@ class Processed:
     """One document as a worker returns it: its graph as N-Quads, or why it failed."""
     rel: str
     replacing: bool
-    nquads: bytes = b""
+    nquads: bytes = b""  # the graph but its fingerprint, which is written last
+    fingerprint: bytes = b""
     claims: int = 0
     sentences: int = 0
     error: str | None = None
@@ -127,18 +139,26 @@ def _start_worker(extra_patterns: tuple[str, ...]):
 
 
 def process(tasks: list[tuple[str, bytes, bool]]) -> list[Processed]:
-    """Read, extract, map, derive and validate documents: the work a worker process does."""
-    done = []
+    """Read, extract, map, derive and validate documents: the work a worker process does. A document that fails
+    is reported as failed; the others go on."""
+    done: dict[str, Processed] = {}
+    extracted = []
     for rel, data, replacing in tasks:
         try:
-            result = _extractor.extract(read_article(data, rel))
-            _, quads = document_dataset(result)
+            extracted.append((rel, replacing, _extractor.extract(read_article(data, rel))))
         except UserError as e:
-            done.append(Processed(rel, replacing, error=e.message))
+            done[rel] = Processed(rel, replacing, error=e.message)
+    for (rel, replacing, result), quads in zip(extracted, document_graphs([r for _, _, r in extracted])):
+        try:
+            check_shapes(rel, quads)
+        except UserError as e:
+            done[rel] = Processed(rel, replacing, error=e.message)
             continue
-        done.append(Processed(rel, replacing, ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-                              len(result.claims), result.sentences))
-    return done
+        last = [q for q in quads if q.predicate == AK.sha256 and q.subject == q.graph_name]
+        rest = [q for q in quads if not (q.predicate == AK.sha256 and q.subject == q.graph_name)]
+        done[rel] = Processed(rel, replacing, ox.serialize(rest, format=ox.RdfFormat.N_QUADS),
+                              ox.serialize(last, format=ox.RdfFormat.N_QUADS), len(result.claims), result.sentences)
+    return [done[rel] for rel, _, _ in tasks]
 
 
 class _BatchWriter:
@@ -147,6 +167,7 @@ class _BatchWriter:
     def __init__(self, store: Store, report: IngestReport, size: int):
         self.store, self.report, self.size = store, report, size
         self.parts: list[bytes] = []
+        self.fingerprints: list[bytes] = []
         self.replacing: list[ox.NamedNode] = []
         self.batches = 0
 
@@ -155,6 +176,7 @@ class _BatchWriter:
             self.report.failed.append((done.rel, done.error))
             return
         self.parts.append(done.nquads)
+        self.fingerprints.append(done.fingerprint)
         if done.replacing:
             self.replacing.append(document_iri(done.rel))
         (self.report.replaced if done.replacing else self.report.added).append(done.rel)
@@ -165,8 +187,8 @@ class _BatchWriter:
 
     def flush(self):
         if self.parts:
-            self.store.add_documents(b"".join(self.parts), self.replacing)
-            self.parts, self.replacing = [], []
+            self.store.add_documents(b"".join(self.parts), b"".join(self.fingerprints), self.replacing)
+            self.parts, self.fingerprints, self.replacing = [], [], []
             self.batches += 1
             if self.batches % FLUSH_EVERY == 0:
                 self.store.flush()  # RocksDB's write buffers otherwise grow to a gigabyte and more
@@ -200,6 +222,7 @@ def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_p
     """
     progress = progress or (lambda rel: None)
     prepare_store(store)
+    store.repair()
     _start_worker(extra_patterns)  # in this process: workers forked from it inherit the loaded rules
     report = IngestReport()
     writer = _BatchWriter(store, report, batch)

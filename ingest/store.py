@@ -12,12 +12,13 @@ from typing import Iterable, Protocol
 
 import pyoxigraph as ox
 
-from ontology.terms import AK, PREFIXES
+from ontology.terms import AK, ID, PREFIXES
 
 from .errors import UserError
 
 DEFAULT_STORE = ".alliance-kg/store"
 STORE_ENV = "ALLIANCE_KG_STORE"
+DOCUMENT_PREFIX = ID.document("").value  # every document graph's IRI starts so
 
 
 @dataclass(frozen=True)
@@ -76,14 +77,26 @@ class Store:
             self._db.remove_graph(graph)
         self._db.extend(quads)
 
-    def add_documents(self, nquads: bytes, replacing: Iterable[ox.NamedNode] = ()):
-        """Write document graphs (N-Quads, each with its fingerprint) in one transaction, after dropping the old
-        versions of those they replace: an interrupted write leaves every document absent or whole. (The bulk
-        loader writes twice as fast but not atomically, and its files break readers that have the store open.)"""
+    def add_documents(self, content: bytes, fingerprints: bytes, replacing: Iterable[ox.NamedNode] = ()):
+        """Write document graphs: their triples (N-Quads) with the bulk loader, then, in one transaction, the
+        fingerprint of each (``<doc> ak:sha256 ?sha`` inside it). The bulk loader is not atomic, but it costs half
+        as much, and the main process's writes are what limits ingest. A document counts as stored once its
+        fingerprint is in, and ``repair`` drops any document graph a killed run left without one. The old
+        versions of replaced documents go first."""
         for graph in replacing:
             if self._db.contains_named_graph(graph):
                 self._db.remove_graph(graph)
-        self._db.load(nquads, format=ox.RdfFormat.N_QUADS)
+        self._db.bulk_load(content, format=ox.RdfFormat.N_QUADS)
+        self._db.load(fingerprints, format=ox.RdfFormat.N_QUADS)
+
+    def repair(self) -> list[ox.NamedNode]:
+        """Drop the document graphs an interrupted write left without a fingerprint; they are ingested again."""
+        whole = self.fingerprints()
+        broken = [g for g in self._db.named_graphs()
+                  if isinstance(g, ox.NamedNode) and g.value.startswith(DOCUMENT_PREFIX) and g not in whole]
+        for graph in broken:
+            self._db.remove_graph(graph)
+        return broken
 
     def fingerprints(self) -> dict[ox.NamedNode, str]:
         """Every graph that carries a fingerprint (``<g> ak:sha256 ?sha`` inside g): documents, ontology, reference."""

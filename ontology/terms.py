@@ -20,9 +20,12 @@ class Namespace:
         self.iri = iri
 
     def __getattr__(self, name: str) -> NamedNode:
+        """Made once per name, then found as a plain attribute: mapping asks for these terms millions of times."""
         if name.startswith("_"):
             raise AttributeError(name)
-        return NamedNode(self.iri + name)
+        node = NamedNode(self.iri + name)
+        setattr(self, name, node)
+        return node
 
     def __getitem__(self, name: str) -> NamedNode:
         return NamedNode(self.iri + name)

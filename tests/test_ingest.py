@@ -4,11 +4,13 @@ import json
 from pathlib import Path
 
 import pytest
+from pyoxigraph import Literal, Quad
 from click.testing import CliRunner
 
 from bench.corpus import generate
-from ingest.pipeline import CHUNK, IN_FLIGHT, find_articles, ingest_articles
+from ingest.pipeline import CHUNK, IN_FLIGHT, _start_worker, find_articles, ingest_articles, process
 from ingest.store import Store
+from ontology.terms import AK
 from queries.cli import cli
 
 
@@ -140,3 +142,31 @@ def test_ingest_streams_files_with_a_few_in_flight(tmp_path):
     assert len(report.added) == pulled == window + 40
     assert seen_at_first_result[0] <= window
 
+
+
+def test_a_document_a_killed_run_left_without_its_fingerprint_is_dropped_and_ingested_again(tmp_path, articles_copy):
+    """Triples go in before the fingerprint that marks a document whole; a run first drops what lacks one."""
+    store_path = tmp_path / "store"
+    ingest(store_path, articles_copy)
+    clean = dump(store_path)
+    store = Store(store_path)
+    doc = next(g for g in store.fingerprints() if "/doc/" in g.value)
+    half = list(store.graph_quads(doc))[::2]  # as if killed mid-write: some triples, no fingerprint
+    stale = Quad(doc, AK.sourcePath, Literal("an older version"), doc)  # which the new write would not replace
+    store.replace_graph(doc, [q for q in half if q.predicate != AK.sha256] + [stale])
+    store.flush()
+    del store
+    result = json.loads(ingest(store_path, articles_copy).stdout)
+    assert result["added"] == 1 and result["unchanged"] == 3
+    assert dump(store_path) == clean
+
+
+def test_documents_processed_together_give_the_graphs_each_gives_alone(generated):
+    """Workers derive stances for a chunk of documents at once; no document's stances may depend on another's."""
+    _start_worker(())
+    files = find_articles([generated])[:24] + find_articles([Path(__file__).parents[1] / "data" / "articles"])
+    tasks = [(str(file.relative_to(root)), file.read_bytes(), False) for file, root in files]
+    together = process(tasks)
+    alone = [process([task])[0] for task in tasks]
+    assert [set(p.nquads.splitlines()) for p in together] == [set(p.nquads.splitlines()) for p in alone]
+    assert all(p.error is None and b"/stance/" in p.nquads for p in together[-4:])
