@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -30,7 +31,7 @@ from .store import Store, fingerprint
 
 
 CHUNK = 8  # documents a worker takes at a time
-IN_FLIGHT = 8  # chunks per worker sent ahead, so workers keep busy while a batch is written
+IN_FLIGHT = 16  # chunks per worker sent ahead, so workers keep busy while a batch is written
 BATCH = 256  # documents written to the store at a time
 FLUSH_EVERY = 4  # batches between flushes of the store's write buffers to disk
 
@@ -162,7 +163,8 @@ def process(tasks: list[tuple[str, bytes, bool]]) -> list[Processed]:
 
 
 class _BatchWriter:
-    """Writes finished documents to the store many at a time: one transaction per batch, not per document."""
+    """Writes finished documents to the store many at a time, in a thread of its own: pyoxigraph lets go of the
+    GIL while it loads, so the main process goes on feeding workers meanwhile. One batch is written at a time."""
 
     def __init__(self, store: Store, report: IngestReport, size: int):
         self.store, self.report, self.size = store, report, size
@@ -170,6 +172,8 @@ class _BatchWriter:
         self.fingerprints: list[bytes] = []
         self.replacing: list[ox.NamedNode] = []
         self.batches = 0
+        self.thread: ThreadPoolExecutor | None = None
+        self.writing: Future | None = None
 
     def add(self, done: Processed):
         if done.error is not None:
@@ -186,12 +190,31 @@ class _BatchWriter:
             self.flush()
 
     def flush(self):
+        """Hand the documents gathered so far to the writing thread, once it is done with the previous batch."""
         if self.parts:
-            self.store.add_documents(b"".join(self.parts), b"".join(self.fingerprints), self.replacing)
+            batch = (b"".join(self.parts), b"".join(self.fingerprints), self.replacing)
             self.parts, self.fingerprints, self.replacing = [], [], []
-            self.batches += 1
-            if self.batches % FLUSH_EVERY == 0:
-                self.store.flush()  # RocksDB's write buffers otherwise grow to a gigabyte and more
+            self.wait()
+            self.thread = self.thread or ThreadPoolExecutor(1, thread_name_prefix="store-writer")
+            self.writing = self.thread.submit(self._write, *batch)
+
+    def wait(self):
+        """Block until the batch being written is in the store (raising what writing it raised)."""
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            writing.result()
+
+    def close(self):
+        self.flush()
+        self.wait()
+        if self.thread is not None:
+            self.thread.shutdown()
+
+    def _write(self, content: bytes, fingerprints: bytes, replacing: list[ox.NamedNode]):
+        self.store.add_documents(content, fingerprints, replacing)
+        self.batches += 1
+        if self.batches % FLUSH_EVERY == 0:
+            self.store.flush()  # RocksDB's write buffers otherwise grow to a gigabyte and more
 
 
 def _changed(articles, store: Store, report: IngestReport, progress):
@@ -246,7 +269,7 @@ def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_p
                     finish(in_flight.popleft().get())
             while in_flight:
                 finish(in_flight.popleft().get())
-    writer.flush()
+    writer.close()
     store.flush()
     return report
 

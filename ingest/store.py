@@ -61,6 +61,17 @@ class Store:
             reason = "in use by another alliance-kg process" if "lock" in str(e).lower() else str(e)
             raise UserError(f"store {path}: cannot open ({reason})") from None
 
+    def close(self):
+        """Close the database now rather than when the last reference goes: RocksDB compacts in the background
+        while a writer is open, and a reader opened meanwhile may find its files gone."""
+        self._db = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
     # --- documents -----------------------------------------------------------------------------------
     def document_hash(self, doc: ox.NamedNode) -> str | None:
         for quad in self._db.quads_for_pattern(doc, AK.sha256, None, doc):
@@ -86,8 +97,9 @@ class Store:
         for graph in replacing:
             if self._db.contains_named_graph(graph):
                 self._db.remove_graph(graph)
-        self._db.bulk_load(content, format=ox.RdfFormat.N_QUADS)
-        self._db.load(fingerprints, format=ox.RdfFormat.N_QUADS)
+        # lenient: the N-Quads come from pyoxigraph's own serializer, so their IRIs need no second validation
+        self._db.bulk_load(content, format=ox.RdfFormat.N_QUADS, lenient=True)
+        self._db.load(fingerprints, format=ox.RdfFormat.N_QUADS, lenient=True)
 
     def repair(self) -> list[ox.NamedNode]:
         """Drop the document graphs an interrupted write left without a fingerprint; they are ingested again."""

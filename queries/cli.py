@@ -128,11 +128,11 @@ def ingest(ctx, paths, pattern_dirs, jobs, output):
       alliance-kg ingest --jobs 2 corpus/
     """
     articles = find_articles(paths)
-    store = _open(ctx, write=True)
     started = time.monotonic()
     rate = lambda _: f"{bar.pos / max(time.monotonic() - started, 1e-9):,.0f} files/s" if bar.pos else ""
-    with click.progressbar(length=len(articles), label="Ingesting", file=sys.stderr, show_pos=True,
-                           show_eta=True, item_show_func=rate, hidden=not sys.stderr.isatty()) as bar:
+    with _open(ctx, write=True) as store, click.progressbar(
+            length=len(articles), label="Ingesting", file=sys.stderr, show_pos=True, show_eta=True,
+            item_show_func=rate, hidden=not sys.stderr.isatty()) as bar:
         report = ingest_articles(articles, store, tuple(pattern_dirs), progress=lambda rel: bar.update(1, rel),
                                  jobs=jobs)
     for path, reason in report.failed:
@@ -373,7 +373,8 @@ def check(ctx, output):
     Example:
       alliance-kg check
     """
-    report = audit.check(_open(ctx, write=True))
+    with _open(ctx, write=True) as store:
+        report = audit.check(store)
     if output == fmt.JSON:
         click.echo(fmt.rows_json({"consistent": report.consistent, "facts": report.facts, "inferred": report.inferred,
                                   "problems": [vars(p) for p in report.problems]}))
