@@ -72,18 +72,17 @@ class Graph:
     def __init__(self, triples: Iterable[ox.Triple | ox.Quad]):  # quads of one graph read as its triples
         self.objects: dict[tuple, list] = defaultdict(list)
         self.instances: dict[ox.Term, set] = defaultdict(set)
+        self.subjects: dict[ox.Term, set] = defaultdict(set)
         self.conforming: dict[tuple, bool] = {}
         for t in set(triples):
             s, p, o = t.subject, t.predicate, t.object
             self.objects[(s, p)].append(o)
+            self.subjects[p].add(s)
             if p == _TYPE:
                 self.instances[o].add(s)
 
     def values(self, focus, path) -> list:
         return self.objects.get((focus, path), ())
-
-    def subjects_of(self, predicate) -> set:
-        return {s for (s, p) in self.objects if p == predicate}
 
 
 def _items(triples: dict, head) -> list:
@@ -223,8 +222,8 @@ def check(triples: Iterable[ox.Triple | ox.Quad]) -> list[Violation]:
     for shape in shapes():
         focus = set()
         for kind, target in shape.targets:
-            focus |= graph.instances.get(target, set()) if kind == _TARGET_CLASS else graph.subjects_of(target)
-        for node in sorted(focus, key=str):
+            focus |= graph.instances.get(target, set()) if kind == _TARGET_CLASS else graph.subjects.get(target, set())
+        for node in focus:  # in no particular order: callers sort what they report
             found += [Violation(node, None, shape.message, node)] if _value_faults(shape, node, graph) else []
             for prop in shape.properties:
                 found += _property_violations(node, prop, graph)
