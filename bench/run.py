@@ -14,7 +14,6 @@ small one its first N/10, and the query stores take as many further articles as 
 """
 from __future__ import annotations
 
-import gc
 import json
 import math
 import os
@@ -899,29 +898,17 @@ class Bench:
         setattr(r, command, run)
 
 
-class _opened:
-    """The store opened read-only for the length of a with block, then closed (its reference dropped)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        from ingest.store import Store
-        self.store = Store(self.path, read_only=True)
-        return self.store
-
-    def __exit__(self, *_):
-        del self.store
-        gc.collect()
+def _opened(path: Path):
+    """The store opened read-only, for a with block that closes it."""
+    from ingest.store import Store
+    return Store(path, read_only=True)
 
 
 def _settle(path: Path):
     """Open the store for writing once and close it: RocksDB folds the write-ahead log into its tables."""
     from ingest.store import Store
-    store = Store(path)
-    store.flush()
-    del store
-    gc.collect()
+    with Store(path) as store:
+        store.flush()
 
 
 def _serve(binary: str, location: Path) -> tuple[subprocess.Popen, str]:

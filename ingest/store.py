@@ -5,6 +5,7 @@ joins, a third of the memory). It also serialises every export format, JSON-LD i
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,24 +48,31 @@ class Store:
 
     def __init__(self, path: Path | None = None, read_only: bool = False):
         self.path = path
+        self._lock = None
         try:
             if path is None:
                 self._db = ox.Store()
             elif read_only:
                 if not path.exists():
                     raise UserError(f"store {path}: no store there yet (run 'alliance-kg ingest' first)")
+                self._lock = _lock(path, exclusive=False)
                 self._db = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
+                self._lock = _lock(path, exclusive=True)
                 self._db = ox.Store(str(path))
         except OSError as e:
+            self.close()
             reason = "in use by another alliance-kg process" if "lock" in str(e).lower() else str(e)
             raise UserError(f"store {path}: cannot open ({reason})") from None
 
     def close(self):
-        """Close the database now rather than when the last reference goes: RocksDB compacts in the background
-        while a writer is open, and a reader opened meanwhile may find its files gone."""
+        """Close the database now rather than when the last reference goes (RocksDB compacts in the background
+        while a writer is open), then let other processes open it."""
         self._db = None
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def __enter__(self) -> "Store":
         return self
@@ -159,6 +167,23 @@ class Store:
     def flush(self):
         if self.path is not None:
             self._db.flush()
+
+
+def _lock(path: Path, exclusive: bool):
+    """Hold ``STORE.lock`` beside the store: shared by readers, exclusive for a writer. RocksDB lets a reader
+    open a store another process is writing only at its peril (pyoxigraph calls it undefined behaviour: the
+    writer's compactions delete files the reader still counts on), so one waits for the other, and says so."""
+    handle = open(path.parent / f"{path.name}.lock", "a")
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        if exclusive:
+            raise UserError(f"store {path}: in use by another alliance-kg process (an ingest, check, serve or "
+                            "query); try again when it has finished") from None
+        raise UserError(f"store {path}: another alliance-kg process is writing to it (an ingest or check); try "
+                        "again when it has finished") from None
+    return handle
 
 
 def fingerprint(*texts: str) -> str:

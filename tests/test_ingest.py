@@ -170,3 +170,21 @@ def test_documents_processed_together_give_the_graphs_each_gives_alone(generated
     alone = [process([task])[0] for task in tasks]
     assert [set(p.nquads.splitlines()) for p in together] == [set(p.nquads.splitlines()) for p in alone]
     assert all(p.error is None and b"/stance/" in p.nquads for p in together[-4:])
+
+
+def test_a_store_being_written_is_not_read_meanwhile_and_a_store_being_read_is_not_written(tmp_path, articles_copy):
+    """RocksDB makes a reader of a store another process writes undefined behaviour: each waits its turn, and
+    the one refused says why in a line, exit status 1, nothing changed."""
+    store_path = tmp_path / "store"
+    ingest(store_path, articles_copy)
+    before = dump(store_path)
+    with Store(store_path):  # a writer holds it (as an ingest or a check would)
+        result = CliRunner().invoke(cli, ["--store", str(store_path), "ask", "who aligned with Russia?"])
+        assert result.exit_code == 1
+        assert "another alliance-kg process is writing to it" in result.stderr
+    with Store(store_path, read_only=True):  # a reader holds it (as a serve would)
+        (articles_copy / "new.txt").write_text("Chile and Peru signed a defence treaty on 3 May 2024.", "utf-8")
+        result = ingest(store_path, articles_copy)
+        assert result.exit_code == 1 and "in use by another alliance-kg process" in result.stderr
+    assert dump(store_path) == before
+    assert json.loads(ingest(store_path, articles_copy).stdout)["added"] == 1  # once the reader is gone
