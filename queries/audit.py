@@ -3,7 +3,8 @@
 ``check`` gives HermiT (through owlready2) the ontology and the entity layer (queries/reasoning/entity-layer.rq:
 entities, treaties, leaderships, memberships, deployments, stances; no provenance), with every state declared
 different from every other and, for each actor others align with, a defined class of the states aligned with
-it. An inconsistent layer is explained by queries/reasoning/inconsistencies.rq, which names the clashing facts
+it (given to HermiT without nominals, which would make it reason over the whole layer for every class). An
+inconsistent layer is explained by queries/reasoning/inconsistencies.rq, which names the clashing facts
 and the claims behind them. A consistent one has its inferences written to the ``akg:inferred`` graph: each
 inferred triple, and an ``ak:Inference`` naming the axiom it follows from and the claims it came from.
 """
@@ -14,13 +15,15 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 
 from ingest import gazetteer
 from ingest.errors import UserError
-from ingest.store import Store, fingerprint
+from ingest.store import Store
 from ontology.terms import AK, ID, INFERRED_GRAPH, OWL, PROV, RDF, RDFS, REFERENCE_GRAPH, ontology_turtle
 from ontology.validation import Violation, violations
 
@@ -57,10 +60,11 @@ def validate(store: Store, engine: str = "core") -> list[tuple[str, Violation]]:
 
 
 def entity_layer(store: Store) -> ox.Store:
-    """The layer as an in-memory dataset: each fact in the graph named by its claim (reference facts apart)."""
+    """The layer as an in-memory dataset: each fact in the graph named by its claim (reference facts apart).
+    Solutions go straight in: as row dicts first they would add 300 MB at 10k articles."""
     layer = ox.Store()
     layer.extend(ox.Quad(r["s"], r["p"], r["o"], r["claim"] or _NO_CLAIM)
-                 for r in store.select(reasoning()["entity-layer"].text).rows)
+                 for r in store.query(reasoning()["entity-layer"].text))
     return layer
 
 
@@ -115,16 +119,41 @@ def _aligned_classes(layer: ox.Store) -> list[ox.Triple]:
     return triples
 
 
+def _without_nominals(classes: list[ox.Triple]) -> list[ox.Triple]:
+    """The aligned classes as HermiT gets them: ``alignedWith some {t}`` becomes ``alignedWith some T``, T a class
+    asserted of t alone. With a nominal in the ontology HermiT puts the whole ABox into every class and property
+    subsumption test (190 s rather than 15 s at 1M triples). Nothing else names T or the defined class, so the
+    layer is consistent with both or neither, and the named members are the same: what must be in T is t and what
+    equals t, as for {t}."""
+    hermit = []
+    for t in classes:
+        if t.predicate == OWL.hasValue:
+            only = _stand_in(t.object)
+            hermit += [ox.Triple(t.subject, OWL.someValuesFrom, only), ox.Triple(only, RDF.type, OWL.Class),
+                       ox.Triple(t.object, RDF.type, only)]
+        else:
+            hermit.append(t)
+    return hermit
+
+
+def _stand_in(target: ox.NamedNode) -> ox.NamedNode:
+    """The class that stands for {target} in HermiT's input: akid:class/aligned-with/state/RUS#target."""
+    return ox.NamedNode(_aligned_class(target).value + "#target")
+
+
 def _reason(layer: ox.Store, axioms: list[ox.Triple]) -> list[tuple[str, str, str]] | None:
     """HermiT's new facts as IRI triples, or None when the layer is inconsistent."""
     import owlready2  # loaded only here: it takes a second
 
     if shutil.which("java") is None:
         raise UserError("check: HermiT needs a Java runtime and 'java' is not on PATH (Debian: apt-get install default-jre-headless)")
-    facts = [ox.Triple(q.subject, q.predicate, q.object) for q in layer]
+    # HermiT's heap in MB, not owlready2's 2,000: it needs about 200 at 10k articles (430k layer facts), and the
+    # JVM takes what it is allowed
+    owlready2.reasoning.JAVA_MEMORY = max(500, len(layer) // 1000)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "layer.nt"
-        source.write_bytes(ox.serialize([*_tbox(), *axioms, *facts], format=ox.RdfFormat.N_TRIPLES))
+        facts = {ox.Triple(q.subject, q.predicate, q.object) for q in layer}  # a fact many claims state goes once
+        ox.serialize(chain(_tbox(), axioms, facts), source, format=ox.RdfFormat.N_TRIPLES)
         world = owlready2.World()
         world.get_ontology(source.as_uri()).load()
         try:
@@ -141,7 +170,9 @@ def _closure(layer: ox.Store, new: set[ox.Triple]) -> set[ox.Triple]:
     symmetric = {t.subject for t in _tbox() if t.predicate == RDF.type and t.object == OWL.SymmetricProperty}
     inverse = {t.subject: t.object for t in _tbox() if t.predicate == OWL.inverseOf}
     inverse.update({v: k for k, v in inverse.items()})
-    facts = {ox.Triple(q.subject, q.predicate, q.object) for q in layer} | new
+    props = symmetric | set(inverse)
+    facts = {ox.Triple(q.subject, q.predicate, q.object) for p in props for q in layer.quads_for_pattern(None, p, None)}
+    facts |= {t for t in new if t.predicate in props}
     added = set()
     for t in facts:
         if t.predicate in symmetric:
@@ -187,50 +218,67 @@ def _class_conditions(classes: list[ox.Triple]) -> dict[ox.NamedNode, list[tuple
     return conditions
 
 
-def _support(layer: ox.Store, t: ox.Triple, conditions: dict) -> set[ox.NamedNode]:
-    """The claims behind the layer facts an inference follows from. A class membership follows from the
-    subject's facts that the class's conditions name; a property value from facts of the properties that entail
-    it, joining subject and object directly or through a node both touch (the treaty of two parties)."""
-    def touching(node, props) -> list[ox.Quad]:
-        return [q for q in (*layer.quads_for_pattern(node, None, None), *layer.quads_for_pattern(None, None, node))
-                if q.predicate in props]
+def _supporter(layer: ox.Store, conditions: dict) -> Callable[[ox.Triple], set[ox.NamedNode]]:
+    """``support(t)``: the claims behind the layer facts inference t follows from. A class membership follows from
+    the subject's facts that the class's conditions name; a property value from facts of the properties that
+    entail it, joining subject and object directly or through a node both touch (the treaty of two parties)."""
+    @lru_cache(maxsize=None)  # a state is an end of thousands of inferences and touches thousands of facts
+    def around(node: ox.NamedNode, props: frozenset) -> dict[ox.Term, set[ox.NamedNode]]:
+        """The nodes the facts of ``props`` join to ``node``, each with the graphs (claims) of those facts."""
+        joined: dict[ox.Term, set[ox.NamedNode]] = {}
+        for p in props:
+            for q in layer.quads_for_pattern(node, p, None):
+                joined.setdefault(q.object, set()).add(q.graph_name)
+            for q in layer.quads_for_pattern(None, p, node):
+                joined.setdefault(q.subject, set()).add(q.graph_name)
+        return joined
 
-    if t.predicate == RDF.type:
-        quads = [q for prop, value in conditions.get(t.object, ()) for q in touching(t.subject, _entailing(prop))
-                 if value is None or value in (q.subject, q.object)]
-    else:
-        ends = {t.subject, t.object}
-        around = {end: touching(end, _entailing(t.predicate)) for end in ends}
-        neighbours = [{n for q in quads for n in (q.subject, q.object)} - ends for quads in around.values()]
-        shared = set.intersection(*neighbours) if len(neighbours) == 2 else set()
-        quads = [q for quads in around.values() for q in quads if {q.subject, q.object} <= ends | shared]
-    return {q.graph_name for q in quads if q.graph_name != _NO_CLAIM}
+    def support(t: ox.Triple) -> set[ox.NamedNode]:
+        if t.predicate == RDF.type:  # a required value is the fact's other end, or the subject itself
+            graphs = {g for prop, value in conditions.get(t.object, ())
+                      for other, gs in around(t.subject, _entailing(prop)).items() if value in (None, t.subject, other)
+                      for g in gs}
+        else:
+            ends = {t.subject, t.object}
+            joined = sorted((around(end, _entailing(t.predicate)) for end in ends), key=len)
+            shared = {n for n in joined[0] if n in joined[-1]} - ends if len(joined) == 2 else set()
+            graphs = {g for nodes in joined for other in ends | shared for g in nodes.get(other, ())}
+        return graphs - {_NO_CLAIM}
+
+    return support
 
 
 def _axiom(t: ox.Triple) -> ox.NamedNode:
     return t.object if t.predicate == RDF.type else t.predicate
 
 
-def inferred_quads(layer: ox.Store, classes: list[ox.Triple], new: set[ox.Triple]) -> list[ox.Quad]:
-    """The inferred graph: the defined classes inferences name, each inferred triple and its ak:Inference."""
+def _inference(t: ox.Triple, claims: set[ox.NamedNode]) -> list[ox.Quad]:
+    """An inferred triple and its ak:Inference: the axiom it follows from and the claims behind it."""
     g = INFERRED_GRAPH
-    quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in classes]
-    conditions = _class_conditions(classes)
-    for t in sorted(new, key=str):
-        node = ox.NamedNode(f"{g.value}/{hashlib.sha256(str(t).encode()).hexdigest()[:16]}")
-        quads += [ox.Quad(t.subject, t.predicate, t.object, g), ox.Quad(node, RDF.type, AK.Inference, g),
-                  ox.Quad(node, RDF.subject, t.subject, g), ox.Quad(node, RDF.predicate, t.predicate, g),
-                  ox.Quad(node, RDF.object, t.object, g), ox.Quad(node, AK.byAxiom, _axiom(t), g)]
-        quads += [ox.Quad(node, PROV.wasDerivedFrom, claim, g) for claim in sorted(_support(layer, t, conditions), key=str)]
-    quads.append(ox.Quad(g, AK.sha256, ox.Literal(fingerprint(*sorted(str(q) for q in quads))), g))
-    return quads
+    node = ox.NamedNode(f"{g.value}/{hashlib.sha256(str(t).encode()).hexdigest()[:16]}")
+    return [ox.Quad(t.subject, t.predicate, t.object, g), ox.Quad(node, RDF.type, AK.Inference, g),
+            ox.Quad(node, RDF.subject, t.subject, g), ox.Quad(node, RDF.predicate, t.predicate, g),
+            ox.Quad(node, RDF.object, t.object, g), ox.Quad(node, AK.byAxiom, _axiom(t), g),
+            *(ox.Quad(node, PROV.wasDerivedFrom, claim, g) for claim in sorted(claims, key=str))]
+
+
+def inferred_quads(layer: ox.Store, classes: list[ox.Triple], new: set[ox.Triple]) -> Iterator[ox.Quad]:
+    """The inferred graph: the defined classes inferences name, each inference, and last the fingerprint of all
+    before it. One quad at a time: at 10k articles the graph is 550k quads, and the store's write takes its own."""
+    g, digest = INFERRED_GRAPH, hashlib.sha256()
+    support = _supporter(layer, _class_conditions(classes))
+    for q in chain((ox.Quad(t.subject, t.predicate, t.object, g) for t in classes),
+                   (q for t in sorted(new, key=str) for q in _inference(t, support(t)))):
+        digest.update(str(q).encode())
+        yield q
+    yield ox.Quad(g, AK.sha256, ox.Literal(digest.hexdigest()), g)
 
 
 def check(store: Store) -> CheckReport:
     """Run HermiT over the entity layer; on success, replace the inferred graph with what it found."""
     layer = entity_layer(store)
     classes = _aligned_classes(layer)
-    found = _reason(layer, _all_states_different(layer) + classes)
+    found = _reason(layer, _all_states_different(layer) + _without_nominals(classes))
     if found is None:
         rows = layer.query(reasoning()["inconsistencies"].text)
         problems: dict[tuple[str, str], Problem] = {}
@@ -242,7 +290,8 @@ def check(store: Store) -> CheckReport:
                 problem.claims.append(claim)
         return CheckReport(False, len(layer), list(problems.values()) or
                            [Problem("the entity layer", "is inconsistent, and no known clash explains it", [])])
-    trivial = {OWL.Thing, OWL.NamedIndividual}
+    stand_ins = {_stand_in(t.object) for t in classes if t.predicate == OWL.hasValue}
+    trivial = {OWL.Thing, OWL.NamedIndividual, *stand_ins}
     new = {ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)) for s, p, o in found
            if ox.NamedNode(o) not in trivial and not s.startswith("http://inferrences")}
     new = {t for t in new if t.predicate != RDFS.subClassOf and (t.predicate == RDF.type or t.subject != t.object)}

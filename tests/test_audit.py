@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import ARTICLES
 from ingest.store import Store
-from ontology.terms import AK, AKT, DCTERMS, ID, OA, RDF, XSD, sparql_prologue
+from ontology.terms import AK, AKT, DCTERMS, ID, INFERRED_GRAPH, OA, OWL, RDF, XSD, sparql_prologue
 from ontology.validation import violations
 from queries import audit
 from queries.cli import cli
@@ -62,6 +62,50 @@ def test_inferences_name_their_axiom_and_reach_the_sentences(checked, subject, p
     assert rows, "the inference is in akg:inferred with its support"
     assert {r["axiom"] for r in rows} == {axiom.value}
     assert any(words in r["quote"] for r in rows), rows
+
+
+def test_hermit_gets_no_nominals_and_their_stand_ins_stay_out_of_the_inferred_graph(checked, seed_store):
+    classes = audit._aligned_classes(audit.entity_layer(seed_store))
+    hermit = audit._without_nominals(classes)
+    assert not any(t.predicate in (OWL.hasValue, OWL.oneOf) for t in (*audit._tbox(), *hermit))
+    targets = {t.object for t in classes if t.predicate == OWL.hasValue}
+    assert targets and {(t.subject, t.object) for t in hermit if t.subject in targets} == \
+        {(x, audit._stand_in(x)) for x in targets}, "each stand-in is asserted of its target alone"
+    path, _ = checked
+    written = list(Store(path, read_only=True).graph_quads(INFERRED_GRAPH))
+    assert {q.object for q in written if q.predicate == OWL.hasValue} == targets, "the classes keep their nominals"
+    assert not any(q.object == audit._stand_in(x) for q in written for x in targets)
+
+
+def test_the_claims_behind_each_inference_are_those_a_scan_of_every_fact_finds(checked, seed_store):
+    """The support the inferred graph holds, against README's definition applied by brute force to the layer."""
+    layer = audit.entity_layer(seed_store)
+    conditions = audit._class_conditions(audit._aligned_classes(layer))
+    layer = list(layer)
+
+    def touching(node, props):
+        return [q for q in layer if q.predicate in props and node in (q.subject, q.object)]
+
+    def scan(t):
+        if t.predicate == RDF.type:
+            quads = [q for prop, value in conditions.get(t.object, ())
+                     for q in touching(t.subject, audit._entailing(prop)) if value is None or value in (q.subject, q.object)]
+        else:
+            ends = {t.subject, t.object}
+            around = [touching(end, audit._entailing(t.predicate)) for end in ends]
+            neighbours = [{n for q in quads for n in (q.subject, q.object)} - ends for quads in around]
+            shared = set.intersection(*neighbours) if len(neighbours) == 2 else set()
+            quads = [q for quads in around for q in quads if {q.subject, q.object} <= ends | shared]
+        return {q.graph_name.value for q in quads} - {audit._NO_CLAIM.value}
+
+    path, _ = checked
+    stored: dict[ox.Triple, set[str]] = {}
+    for r in Store(path, read_only=True).select(sparql_prologue() + (
+            "SELECT ?s ?p ?o ?claim WHERE { GRAPH akg:inferred { ?i a ak:Inference ; rdf:subject ?s ; "
+            "rdf:predicate ?p ; rdf:object ?o OPTIONAL { ?i prov:wasDerivedFrom ?claim } } }")).rows:
+        stored.setdefault(ox.Triple(r["s"], r["p"], r["o"]), set()).update([r["claim"].value] if r["claim"] else [])
+    assert len(stored) > 200 and any(stored.values())
+    assert all(claims == scan(t) for t, claims in stored.items())
 
 
 def test_checking_twice_replaces_the_inferred_graph(checked):
