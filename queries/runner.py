@@ -1,8 +1,11 @@
 """Running canned queries: parameters checked and bound as RDF terms, rows grouped into answers with evidence.
 
-Binding: the runner puts one ``VALUES`` row at the head of the query's outer ``WHERE`` group, holding each
-parameter as an RDF term serialised by pyoxigraph (IRIs validated, literals escaped) or ``UNDEF``. The text a
-user typed is never spliced into the query, and the same bound query runs unchanged on any SPARQL 1.1 store.
+Binding: the runner puts one ``VALUES`` row holding each parameter as an RDF term serialised by pyoxigraph (IRIs
+validated, literals escaped) or ``UNDEF`` at the head of the query's outer ``WHERE`` group, or instead in place of
+each line of the query that reads ``# PARAMETERS`` (a query marks so the groups and subqueries that should see the
+parameters: there the engine plans with them, and a filter on them applies as early as the group allows). The
+text a user typed is never spliced into the query, and the same bound query runs unchanged on any SPARQL 1.1
+store.
 
 Grouping: a query returns one row per piece of evidence. Columns named in ``EVIDENCE_COLUMNS`` describe that
 evidence; all other columns identify the answer. Rows with the same answer merge into one answer that lists
@@ -31,6 +34,7 @@ _BASIS_ORDER = {"stated": 0, "reported": 1, "not-before": 2}
 _STANCES = {"aligned": AK.Aligned, "opposed": AK.Opposed, "neutral": AK.Neutral}
 _YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_MARK = re.compile(r"^([ \t]*)# PARAMETERS[ \t]*$", re.MULTILINE)
 
 
 @dataclass
@@ -93,13 +97,17 @@ def bind_params(query: SparqlFile, raw: dict[str, str]) -> dict[str, ox.NamedNod
 
 
 def bound_text(query: SparqlFile, terms: dict[str, object]) -> str:
-    """The query text with its parameters bound in a VALUES row at the head of the outer WHERE group."""
+    """The query text with its parameters bound in a VALUES row: in place of each ``# PARAMETERS`` line, or else
+    at the head of the outer WHERE group."""
     if not terms:
         return query.text
     names = " ".join(f"?{n}" for n in terms)
     values = " ".join("UNDEF" if t is None else str(t) for t in terms.values())
+    row = f"VALUES ({names}) {{ ({values}) }}"
+    if _MARK.search(query.text):
+        return _MARK.sub(lambda m: m[1] + row, query.text)
     m = _WHERE.search(query.text)
-    return f"{query.text[:m.end()]}\n  VALUES ({names}) {{ ({values}) }}{query.text[m.end():]}"
+    return f"{query.text[:m.end()]}\n  {row}{query.text[m.end():]}"
 
 
 def python_value(term):
