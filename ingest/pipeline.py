@@ -155,8 +155,9 @@ def process(tasks: list[tuple[str, bytes, bool]]) -> list[Processed]:
         except UserError as e:
             done[rel] = Processed(rel, replacing, error=e.message)
             continue
-        last = [q for q in quads if q.predicate == AK.sha256 and q.subject == q.graph_name]
-        rest = [q for q in quads if not (q.predicate == AK.sha256 and q.subject == q.graph_name)]
+        last, rest = [], []  # the document's fingerprint, written after the rest
+        for q in quads:
+            (last if q.predicate == AK.sha256 and q.subject == q.graph_name else rest).append(q)
         done[rel] = Processed(rel, replacing, ox.serialize(rest, format=ox.RdfFormat.N_QUADS),
                               ox.serialize(last, format=ox.RdfFormat.N_QUADS), len(result.claims), result.sentences)
     return [done[rel] for rel, _, _ in tasks]
