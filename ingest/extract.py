@@ -103,6 +103,7 @@ class _Document:
     name_regex: re.Pattern | None = None
     claims: list[Claim] = field(default_factory=list)
     last_treaty: Treaty | None = None
+    signed: dict[str, DateValue] = field(default_factory=dict)  # treaty key -> the signing date it was given
     state_mentions: Counter = field(default_factory=Counter)  # how often each state was named so far
 
     def introduce(self, entity: Entity):
@@ -120,6 +121,18 @@ class _Document:
         for name in {entity.label, " ".join(words[-2:]), *(w for w in words if len(w) >= 3 and w[0].isupper())}:
             self.names.setdefault(name, entity.iri)
         self.name_regex = None  # rebuilt when next needed
+
+    def treaty_key(self, key: str, signed: DateValue | None) -> str:
+        """``key``, or if this article already gave it to a treaty signed on another date, the next free variant:
+        two treaties between the same parties in one month ("a non-aggression pact last month", "a trade agreement
+        on Wednesday") are two treaties, and one treaty has one signing date."""
+        candidate, n = key, 1
+        while signed and self.signed.get(candidate, signed) != signed:
+            n += 1
+            candidate = f"{key}-{n}"
+        if signed:
+            self.signed.setdefault(candidate, signed)
+        return candidate
 
     def find_names(self, text: str, start: int, end: int):
         """Where the article names again a person it has named before."""
@@ -408,11 +421,11 @@ class Extractor:
         if previous and len(parties) < 2:
             parties = previous.parties
         codes = "-".join(p.rsplit("/", 1)[-1] for p in parties)
-        key = previous.key if previous else (
-            f"{codes}-{claim.date.iso[:7]}" if claim.date else f"{codes}-{_slug(name)}" if name else codes)
+        signed = claim.date if claim.type == "treaty_signed" else (previous.date if previous else None)
+        key = previous.key if previous else doc.treaty_key(
+            f"{codes}-{claim.date.iso[:7]}" if claim.date else f"{codes}-{_slug(name)}" if name else codes, signed)
         place = claim.place or (previous.place if previous else None)
-        return Treaty(key, name, frozenset(types), parties, claim.date if claim.type == "treaty_signed" else
-                      (previous.date if previous else None), place)
+        return Treaty(key, name, frozenset(types), parties, signed, place)
 
     def _claims(self, draft: _Draft, masked: str, items, sentence_text: str, span, index: int,
                 doc: _Document, current: list[Claim]) -> list[Claim]:

@@ -399,3 +399,17 @@ def test_every_claim_span_is_its_stripped_sentence():
         assert triggers[span] in span
         covered.add(span)
     assert covered == set(triggers)
+
+
+def test_two_treaties_between_the_same_parties_in_one_month_are_two_treaties_and_the_document_is_kept():
+    """Treaties are keyed by their parties and month; a second one signed on another date in that month gets a
+    key of its own, so that neither has two signing dates (which the shapes refuse, losing the whole article)."""
+    from ingest.pipeline import check_shapes, document_graphs
+
+    text = ("Nauru reportedly signed a non-aggression pact with South Korea last month. Nauru and South Korea "
+            "signed a free trade agreement on October 28, officials said. Nauru and South Korea signed the pact "
+            "last month after long talks.")
+    result = extract(text, "November 5, 2020")
+    keys = [(c.treaty.key, c.treaty.date.iso) for c in result.claims if c.type == "treaty_signed"]
+    assert keys == [("KOR-NRU-2020-10", "2020-10"), ("KOR-NRU-2020-10-2", "2020-10-28"), ("KOR-NRU-2020-10", "2020-10")]
+    check_shapes("test.txt", document_graphs([result])[0])  # raises if a treaty had two signing dates
