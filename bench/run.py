@@ -89,6 +89,7 @@ class IngestRun:
     store_mib: float  # disk use of the store folder once reopened (write-ahead log folded in)
     store_mib_as_left: float  # disk use as ingest left it, write-ahead log included
     paused_s: float = 0.0  # time the ingest was stopped by another program (SIGSTOP): included in seconds
+    compacted_s: float | None = None  # compacting the store at the end of the run (included in seconds)
 
 
 @dataclass
@@ -377,6 +378,7 @@ def _task_ingest(args: dict, emit):
     emit(result={"seconds": seconds, "added": len(report.added), "replaced": len(report.replaced),
                  "unchanged": len(report.unchanged), "failed": len(report.failed), "claims": report.claims,
                  "sentences": report.sentences, "bytes": report.bytes, "triples": len(store), "base_triples": base,
+                 "compacted_s": report.compacted_s,
                  "peak_rss_mib": _peak_rss_mib(), "worker_peak_rss_mib": _children_peak_rss_mib(),
                  "first_failure": report.failed[0] if report.failed else None})
 
@@ -738,11 +740,12 @@ class Bench:
                             round(out["sentences"] / out["seconds"], 1), round(articles / out["seconds"], 2),
                             round(out["bytes"] / MB / out["seconds"], 3), round(out["peak_rss_mib"], 1),
                             _round(out["worker_peak_rss_mib"], 1), round(_disk_mib(store), 1), round(as_left, 1),
-                            out["paused_s"])
+                            out["paused_s"], _round(out["compacted_s"], 2))
             r.ingest.append(run)
             self.log(f"  {run.seconds:.1f} s, {run.sentences_per_s:,.0f} sentences/s, {run.articles_per_s:,.1f} "
                      f"articles/s, peak RSS {run.peak_rss_mib:,.0f} MiB"
-                     + (f" (largest worker {run.worker_peak_rss_mib:,.0f} MiB)" if run.worker_peak_rss_mib else ""))
+                     + (f" (largest worker {run.worker_peak_rss_mib:,.0f} MiB)" if run.worker_peak_rss_mib else "")
+                     + (f", store compacted in {run.compacted_s:.1f} s of it" if run.compacted_s else ""))
             if r.triples_per_article is None:
                 r.triples_per_article = (run.triples - run.base_triples) / max(1, articles - run.failed)
             if jobs != s.jobs:  # the one-process stores hold the same graph as the all-cores ones

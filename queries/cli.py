@@ -139,10 +139,14 @@ def ingest(ctx, paths, pattern_dirs, jobs, output):
         click.echo(f"error: {reason}", err=True)
     summary = {"added": len(report.added), "replaced": len(report.replaced), "unchanged": len(report.unchanged),
                "failed": len(report.failed), "claims": report.claims}
+    if report.compacted_s is not None:
+        summary["compacted_seconds"] = round(report.compacted_s, 1)
     if output == fmt.JSON:
         click.echo(fmt.rows_json(summary))
     else:
-        click.echo(", ".join(f"{v} {k}" for k, v in summary.items()))
+        compacted = summary.pop("compacted_seconds", None)
+        click.echo(", ".join(f"{v} {k}" for k, v in summary.items())
+                   + (f"; store compacted in {compacted} s" if compacted is not None else ""))
     if not report.ok:
         ctx.exit(1)
 

@@ -188,3 +188,14 @@ def test_a_store_being_written_is_not_read_meanwhile_and_a_store_being_read_is_n
         assert result.exit_code == 1 and "in use by another alliance-kg process" in result.stderr
     assert dump(store_path) == before
     assert json.loads(ingest(store_path, articles_copy).stdout)["added"] == 1  # once the reader is gone
+
+
+def test_a_large_run_ends_by_compacting_the_store_and_the_graph_stays_the_same(tmp_path, generated):
+    with Store(tmp_path / "compacted") as store:
+        compacted = ingest_articles(find_articles([generated]), store, batch=16, compact_after=100)
+    with Store(tmp_path / "left") as store:
+        left = ingest_articles(find_articles([generated]), store, batch=16, compact_after=121)
+    assert compacted.compacted_s is not None and left.compacted_s is None  # 120 documents written
+    assert dump(tmp_path / "compacted") == dump(tmp_path / "left")
+    files = lambda name: len(list((tmp_path / name).glob("*.sst")))
+    assert files("compacted") <= files("left") / 2  # the bulk loader leaves dozens; compacting merges them
