@@ -176,7 +176,11 @@ def find_dates(text: str, anchor: date | None = None) -> list[DateMention]:
         kind = m.lastgroup if m.lastgroup in dict(_PATTERNS) else next(k for k, _ in _PATTERNS if m[k])
         groups = {k[len(kind) + 1:]: v for k, v in m.groupdict().items() if k.startswith(kind + "_") and v}
         future = bool(_FUTURE.search(text, max(0, m.start() - FUTURE_LOOKBACK), m.start()))
-        found.append(DateMention(m.start(), m.end(), m[0], _resolve(kind, groups, anchor, future)))
+        try:
+            value = _resolve(kind, groups, anchor, future)
+        except (ValueError, OverflowError):  # before year 1 or past 9999 ("3000 years ago"): no date to give
+            value = None
+        found.append(DateMention(m.start(), m.end(), m[0], value))
     return found
 
 
@@ -191,4 +195,5 @@ def parse_date(text: str) -> DateValue:
     mentions = [d for d in find_dates(text) if d.value]
     if len(mentions) == 1 and mentions[0].text.strip() == text:
         return mentions[0].value
-    raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'June 2024')")
+    shown = text if len(text) <= 60 else text[:60] + "…"
+    raise ValueError(f"not a date: {shown!r} (use YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'June 2024')")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,13 +28,15 @@ from . import gazetteer, patterns
 from .errors import UserError
 from .extract import Extraction, Extractor
 from .mapping import document_iri, document_quads, reference_quads
-from .reader import read_article, read_bytes, relative_path
+from .reader import MAX_SIZE, read_article, read_bytes, relative_path
 from .store import Store, fingerprint
+from .webpage import SUFFIXES as WEBPAGE_SUFFIXES
 
 
 CHUNK = 8  # documents a worker takes at a time
 IN_FLIGHT = 16  # chunks per worker sent ahead, so workers keep busy while a batch is written
 BATCH = 256  # documents written to the store at a time
+ARTICLE_SUFFIXES = (".txt", *WEBPAGE_SUFFIXES)
 FLUSH_EVERY = 4  # batches between flushes of the store's write buffers to disk
 COMPACT_AFTER = 1000  # documents written in one run that make it end by compacting the store: the bulk loader
 # leaves many table files, and merging them halves the time of an index lookup, hence of every query
@@ -56,18 +59,56 @@ class IngestReport:
 
 
 def find_articles(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
-    """(file, root) pairs: a file stands alone, a folder gives its ``*.txt`` files (hidden ones skipped)."""
-    found = []
+    """(file, root) pairs: a file stands alone, a folder gives its article files (``*.txt``, ``*.html``,
+    ``*.htm``) at any depth, hidden ones skipped. Links to folders are followed, each folder once, so a link
+    loop ends. What cannot be listed or read (a locked folder, a dangling or looping link) is listed too: reading
+    it reports why, as a failed file, and the batch goes on. Two files that would be recorded under the same
+    path are refused up front, since a document is known by its path."""
+    found: dict[tuple[Path, Path], None] = {}  # in order, each pair once
     for path in paths:
         if path.is_dir():
-            for file in sorted(path.rglob("*.txt")):
-                if not any(part.startswith(".") for part in file.relative_to(path).parts) and file.is_file():
-                    found.append((file, path))
-        elif path.exists():
-            found.append((path, path.parent))
+            found.update(dict.fromkeys((file, path) for file in _article_files(path)))
+        elif path.exists() or path.is_symlink():
+            found[path, path.parent] = None
         else:
             raise UserError(f"{path}: no such file or folder")
-    return found
+    recorded: dict[str, Path] = {}
+    for file, root in found:
+        other = recorded.setdefault(relative_path(file, root), file)
+        if other != file:
+            raise UserError(f"{file}: {other} would be recorded under the same path, "
+                            f"{relative_path(file, root)!r}; ingest the folder that holds both instead")
+    return list(found)
+
+
+def _article_files(root: Path) -> list[Path]:
+    """Article files under ``root`` in path order, and the folders that could not be listed."""
+    found, seen, folders = [], set(), [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            status = folder.stat()
+            if (status.st_dev, status.st_ino) in seen:  # reached again through a link
+                continue
+            seen.add((status.st_dev, status.st_ino))
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if _is_dir(entry):
+                        folders.append(Path(entry.path))
+                    elif entry.name.lower().endswith(ARTICLE_SUFFIXES):
+                        found.append(Path(entry.path))
+        except OSError:
+            found.append(folder)
+    return sorted(found)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # follows links; False for a dangling one
+    except OSError:  # a looping link: listed as a file, and reading it says so
+        return False
 
 
 def derive(quads: list[ox.Quad]) -> list[ox.Quad]:
@@ -153,6 +194,9 @@ def process(tasks: list[tuple[str, bytes, bool]]) -> list[Processed]:
             extracted.append((rel, replacing, _extractor.extract(read_article(data, rel))))
         except UserError as e:
             done[rel] = Processed(rel, replacing, error=e.message)
+        except Exception as e:  # a bug met by one document: the others go on, and the user can report it
+            done[rel] = Processed(rel, replacing, error=f"{rel}: could not be read into claims ({type(e).__name__}: "
+                                                      f"{e}); this is a bug in alliance-kg, please report it with the file")
     for (rel, replacing, result), quads in zip(extracted, document_graphs([r for _, _, r in extracted])):
         try:
             check_shapes(rel, quads)
@@ -222,11 +266,11 @@ class _BatchWriter:
             self.store.flush()  # RocksDB's write buffers otherwise grow to a gigabyte and more
 
 
-def _changed(articles, store: Store, report: IngestReport, progress):
+def _changed(articles, store: Store, report: IngestReport, progress, max_size: int | None):
     """(path, bytes, replacing) of each article not already stored as it is; the others are counted."""
     for file, root in articles:
         try:
-            rel, data = read_bytes(file, root)
+            rel, data = read_bytes(file, root, max_size)
         except UserError as e:
             report.failed.append((relative_path(file, root), e.message))
             progress(relative_path(file, root))
@@ -242,8 +286,10 @@ def _changed(articles, store: Store, report: IngestReport, progress):
 
 def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_patterns: tuple[str, ...] = (),
                     progress: Callable[[str], None] | None = None, jobs: int = 1,
-                    batch: int = BATCH, compact_after: int = COMPACT_AFTER) -> IngestReport:
-    """Ingest (file, root) pairs with ``jobs`` processes; a bad file is reported and skipped, the batch goes on.
+                    batch: int = BATCH, max_size: int | None = MAX_SIZE,
+                    compact_after: int = COMPACT_AFTER) -> IngestReport:
+    """Ingest (file, root) pairs with ``jobs`` processes; a bad file (or one over ``max_size`` bytes) is reported
+    and skipped, the batch goes on.
 
     Files stream through: a few chunks of documents are in flight at a time and finished ones are written
     ``batch`` at a time, so memory stays flat however many files there are.
@@ -261,7 +307,7 @@ def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_p
             writer.add(item)
             progress(item.rel)
 
-    chunks = _chunked(_changed(articles, store, report, progress), CHUNK)
+    chunks = _chunked(_changed(articles, store, report, progress, max_size), CHUNK)
     if jobs <= 1:
         for chunk in chunks:
             finish(process(chunk))

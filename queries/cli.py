@@ -14,6 +14,7 @@ from ingest.errors import UserError
 from ingest.load import load as load_graphs
 from ingest.load import stale_graphs
 from ingest.pipeline import find_articles, ingest_articles
+from ingest.reader import parse_size
 from ingest.remote import PASSWORD_ENV, USER_ENV, Endpoint, RemoteStore
 from ingest.store import DEFAULT_STORE, STORE_ENV, GraphStore, Store
 from ontology.terms import sparql_prologue
@@ -68,6 +69,33 @@ def _endpoint(endpoint, update_endpoint, graph_store_endpoint, timeout, auth) ->
     return Endpoint(endpoint, update_endpoint, graph_store_endpoint, auth, timeout)
 
 
+class ByteSize(click.ParamType):
+    """A size in bytes, written as people write it (``5MB``, ``200kB``, ``2MiB``, ``5000000``)."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        try:
+            return value if isinstance(value, int) else parse_size(value)
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+def _file_or_text(value: str) -> str:
+    """The text of the file ``value`` names, else ``value`` itself (a query too long to be a file name included)."""
+    path = Path(value)
+    try:
+        if not path.is_file():
+            return value
+        return path.read_text("utf-8")
+    except OSError as e:
+        if len(value) > 255 or "\n" in value:  # no file name: the query itself (ENAMETOOLONG)
+            return value
+        raise UserError(f"{value}: cannot read ({e.strerror or e})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{value}: not a UTF-8 text file") from None
+
+
 def _param_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     params = {}
     for pair in pairs:
@@ -113,10 +141,12 @@ def cli(ctx: click.Context, store: Path, **remote):
               help="Extra folder of *.toml rule files (repeatable).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes that extract documents in parallel.")
+@click.option("--max-size", type=ByteSize(), default="10MB", show_default=True,
+              help="Refuse files larger than this (bytes, or e.g. 200kB, 5MB, 2MiB) without reading them.")
 @click.option("--format", "output", type=click.Choice([fmt.TABLE, fmt.JSON]), default=fmt.TABLE, show_default=True)
 @click.pass_context
-def ingest(ctx, paths, pattern_dirs, jobs, output):
-    """Read article files (.txt files or folders of them) into the store.
+def ingest(ctx, paths, pattern_dirs, jobs, max_size, output):
+    """Read article files (.txt or .html files, or folders of them) into the store.
 
     Unchanged files are skipped, changed ones replace what they said before. A bad file is reported on
     stderr and the batch goes on; the exit status is 1 if any file failed. On a terminal a progress bar
@@ -125,7 +155,7 @@ def ingest(ctx, paths, pattern_dirs, jobs, output):
     \b
     Example:
       alliance-kg ingest data/articles
-      alliance-kg ingest --jobs 2 corpus/
+      alliance-kg ingest --jobs 2 --max-size 1MB corpus/
     """
     articles = find_articles(paths)
     started = time.monotonic()
@@ -134,7 +164,7 @@ def ingest(ctx, paths, pattern_dirs, jobs, output):
             length=len(articles), label="Ingesting", file=sys.stderr, show_pos=True, show_eta=True,
             item_show_func=rate, hidden=not sys.stderr.isatty()) as bar:
         report = ingest_articles(articles, store, tuple(pattern_dirs), progress=lambda rel: bar.update(1, rel),
-                                 jobs=jobs)
+                                 jobs=jobs, max_size=max_size)
     for path, reason in report.failed:
         click.echo(f"error: {reason}", err=True)
     summary = {"added": len(report.added), "replaced": len(report.replaced), "unchanged": len(report.unchanged),
@@ -217,8 +247,7 @@ def sparql(ctx, query_or_file, output):
     Example:
       alliance-kg sparql "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     """
-    path = Path(query_or_file)
-    text = path.read_text("utf-8") if path.is_file() else query_or_file
+    text = _file_or_text(query_or_file)
     try:
         rows = _open_for_queries(ctx).select(sparql_prologue() + text)
     except SyntaxError as e:

@@ -61,6 +61,8 @@ def test_sparql_text_and_file(run_cli, tmp_path):
     file = tmp_path / "q.rq"
     file.write_text(query)
     assert "4" in run_cli("sparql", str(file)).stdout
+    long = f"# {'a comment longer than any file name ' * 10}\n{query}"  # no file name is this long
+    assert json.loads(run_cli("sparql", long, "--format", "json").stdout) == [{"n": 4}]
 
 
 def test_sparql_syntax_error_is_one_line_on_stderr(run_cli):

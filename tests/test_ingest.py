@@ -199,3 +199,21 @@ def test_a_large_run_ends_by_compacting_the_store_and_the_graph_stays_the_same(t
     assert dump(tmp_path / "compacted") == dump(tmp_path / "left")
     files = lambda name: len(list((tmp_path / name).glob("*.sst")))
     assert files("compacted") <= files("left") / 2  # the bulk loader leaves dozens; compacting merges them
+
+
+def test_a_bug_met_by_one_document_fails_that_file_in_one_line_and_the_batch_goes_on(tmp_path, articles_copy, monkeypatch):
+    from ingest.extract import Extractor
+
+    extract = Extractor.extract
+
+    def failing(self, article):  # stands for any bug a document could trigger
+        if article.path == "001_4c8b468883f66ce7.txt":
+            raise KeyError("unexpected")
+        return extract(self, article)
+
+    monkeypatch.setattr(Extractor, "extract", failing)
+    with Store(tmp_path / "store") as store:
+        report = ingest_articles(find_articles([articles_copy]), store, jobs=1)
+    assert len(report.added) == 3
+    assert report.failed == [("001_4c8b468883f66ce7.txt", "001_4c8b468883f66ce7.txt: could not be read into claims "
+                              "(KeyError: 'unexpected'); this is a bug in alliance-kg, please report it with the file")]

@@ -6,7 +6,10 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,6 +17,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from bench.corpus import generate
 from ingest.remote import Endpoint, RemoteStore
 from ingest.store import Store
 from queries import runner
@@ -317,3 +321,114 @@ def test_wrong_credentials_are_refused_and_right_ones_load_and_query(virtuoso, m
     here = invoke("--store", seed_store_path, "ask", HEADLINE, "--format", "json")
     there = invoke("--endpoint", url, "--auth", "digest", "ask", HEADLINE, "--format", "json")
     assert json.loads(there.stdout) == json.loads(here.stdout)
+
+
+# --- a server that answers with an error: its words in one line; retried only when retrying can help -------
+
+@contextmanager
+def answering(*answers: tuple[int, str]):
+    """A local HTTP server giving each request the next (status, body) in turn, the last one from then on;
+    yields its URL and the methods of the requests it got."""
+    got: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def answer(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            got.append(self.command)
+            status, body = answers[min(len(got), len(answers)) - 1]
+            data = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/sparql-results+json" if status == 200 else "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PUT = answer
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", got
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+NO_ROWS = '{"head": {"vars": ["g", "sha"]}, "results": {"bindings": []}}'
+
+
+def test_an_internal_server_error_is_reported_in_the_servers_words_and_not_retried():
+    with answering((500, "Internal error: the query engine ran out of memory")) as (url, got):
+        result = invoke("--endpoint", f"{url}/query", "stats")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert f"endpoint {url}/query: HTTP 500: Internal error: the query engine ran out of memory" in result.stderr
+    assert got == ["POST"]  # a 500 says the server failed at the request itself: asking again would not help
+
+
+def test_a_busy_server_is_asked_again_until_it_answers():
+    with answering((503, "busy"), (503, "busy"), (200, '{"head": {}, "boolean": true}')) as (url, got):
+        result = invoke("--endpoint", f"{url}/query", "sparql", "ASK {}", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"result": True}] and len(got) == 3
+
+
+def test_a_server_busy_past_the_retries_is_reported_with_the_count():
+    with answering((503, "Service Unavailable: try later")) as (url, got):
+        result = invoke("--endpoint", f"{url}/query", "stats")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert f"endpoint {url}/query: HTTP 503: Service Unavailable: try later (tried 4 times)" in result.stderr
+    assert len(got) == 4
+
+
+def test_a_graph_store_failing_a_put_stops_the_load_in_one_line(seed_store_path):
+    with answering((200, NO_ROWS), (500, "disk full")) as (url, got):
+        result = invoke("--store", seed_store_path, "load", "--endpoint", f"{url}/query",
+                        "--graph-store-endpoint", f"{url}/store")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert f"endpoint {url}/store: HTTP 500: disk full" in result.stderr
+    assert got == ["POST", "PUT"]
+
+
+# --- serve and writers: one waits for the other ------------------------------------------------------------
+
+def test_a_served_store_is_not_written_meanwhile(tmp_path, articles_copy):
+    store = tmp_path / "store"
+    assert invoke("--store", store, "ingest", articles_copy).exit_code == 0
+    process = subprocess.Popen(alliance_kg("--store", store, "serve", "--port", "0"), stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        assert "read-only at http://127.0.0.1:" in process.stderr.readline()
+        (articles_copy / "new.txt").write_text("Chile and Peru signed a defence treaty on 3 May 2024.\n", "utf-8")
+        for command in (["ingest", articles_copy], ["check"]):
+            refused = CliRunner().invoke(cli, ["--store", str(store), *map(str, command)])
+            assert refused.exit_code == 1 and refused.stderr.count("\n") == 1
+            assert "in use by another alliance-kg process (an ingest, check, serve or query)" in refused.stderr
+        assert invoke("--store", store, "ask", HEADLINE).exit_code == 0  # readers share the store
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(10)
+    result = invoke("--store", store, "ingest", articles_copy, "--format", "json")
+    assert json.loads(result.stdout)["added"] == 1  # once the server has stopped
+
+
+def test_a_store_being_ingested_is_not_served(tmp_path):
+    generate(tmp_path / "corpus", 150, seed=2)
+    store = tmp_path / "store"
+    writer = subprocess.Popen(alliance_kg("--store", store, "ingest", tmp_path / "corpus", "--jobs", "1"),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        while not (store / "CURRENT").exists():  # RocksDB's files appear once the writer holds the lock
+            assert writer.poll() is None, writer.communicate()
+            time.sleep(0.02)
+        served = subprocess.run(alliance_kg("--store", store, "serve", "--port", "0"), capture_output=True,
+                                text=True, timeout=60)
+        assert writer.poll() is None, "the ingest ended before serve was tried: a larger corpus is needed"
+    finally:
+        writer.wait(300)
+    assert served.returncode == 1 and served.stderr.count("\n") == 1
+    assert f"store {store}: another alliance-kg process is writing to it (an ingest or check)" in served.stderr
+    assert "added" in writer.stdout.read()
