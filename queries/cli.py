@@ -21,7 +21,7 @@ from ontology.terms import sparql_prologue
 from ontology.validation import ENGINES
 
 from . import formatting as fmt
-from . import audit, questions, runner, server
+from . import audit, draw, picture_data, questions, runner, server
 from .catalog import canned
 from .evaluate import evaluate
 
@@ -42,7 +42,8 @@ def _open_for_queries(ctx: click.Context) -> GraphStore:
 
 ENDPOINT_OPTIONS = [
     click.option("--endpoint", envvar="ALLIANCE_KG_ENDPOINT", show_envvar=True, metavar="URL",
-                 help="SPARQL query endpoint of a remote store; ask, query, sparql, claims and stats then run there."),
+                 help="SPARQL query endpoint of a remote store; ask, query, sparql, claims, stats, graph and "
+                      "timeline then run there."),
     click.option("--update-endpoint", envvar="ALLIANCE_KG_UPDATE_ENDPOINT", show_envvar=True, metavar="URL",
                  help="SPARQL update endpoint, where the server splits it from the query endpoint."),
     click.option("--graph-store-endpoint", envvar="ALLIANCE_KG_GRAPH_STORE_ENDPOINT", show_envvar=True, metavar="URL",
@@ -512,6 +513,76 @@ def bench(workdir, output, **options):
     if output:
         output.write_text(fmt.rows_json(result.as_dict()) + "\n", "utf-8")
     click.echo(bench_run.report_text(result))
+
+
+PICTURE_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@cli.command("graph")
+@click.option("-o", "--output", "target", type=PICTURE_FILE, required=True,
+              help="The picture to write: FILE.svg or FILE.png.")
+@click.option("--focus", metavar="STATE", help="Only this state (or organization), its neighbours and the relations "
+                                               "among them.")
+@click.option("--after", metavar="DATE", help="Only support dated after this (YYYY, YYYY-MM or YYYY-MM-DD); "
+                                              "undated support is kept, as in the canned queries.")
+@click.option("--before", metavar="DATE", help="Only support whose stated date is before this.")
+@click.option("--no-hedged", is_flag=True, help="Leave out hedged sentences (a relation only they support goes).")
+@click.pass_context
+def graph_command(ctx, target, focus, after, before, no_hedged):
+    """Draw the stance network as SVG or PNG: states and organizations, and lines coloured by kind (aligned,
+    opposed, neutral, treaty, troops sent, joined), each labelled with its earliest date and number of sources.
+    Needs graphviz.
+
+    \b
+    Example:
+      alliance-kg graph -o network.png
+      alliance-kg graph -o russia.svg --focus Russia --after 2022 --no-hedged
+    """
+    draw.picture_format(target)
+    network = picture_data.network(_open_for_queries(ctx), after, before, focus, hedged=not no_hedged)
+    draw.write(draw.network_graph(network), target)
+    click.echo(f"{target}: {draw.plural(len(network.labels), 'state')} and organizations, "
+               f"{draw.plural(len(network.lines), 'relation')}, from {draw.plural(network.articles, 'article')}")
+
+
+@cli.command("timeline")
+@click.argument("a")
+@click.argument("b")
+@click.option("-o", "--output", "target", type=PICTURE_FILE, required=True,
+              help="The picture to write: FILE.svg or FILE.png.")
+@click.pass_context
+def timeline_command(ctx, a, b, target):
+    """Draw the events between states A and B (or their leaders) on a time axis, as SVG or PNG: treaties,
+    meetings, visits, deployments, protests, ..., each with its source count, hedged ones dashed. Needs graphviz.
+
+    \b
+    Example:
+      alliance-kg timeline Russia "North Korea" -o russia-dprk.png
+    """
+    draw.picture_format(target)
+    timeline = picture_data.timeline(_open_for_queries(ctx), a, b)
+    draw.write(draw.timeline_graph(timeline), target, neato_no_op=2)
+    click.echo(f"{target}: {draw.plural(len(timeline.events), 'event')} between {timeline.a} and {timeline.b}, "
+               f"from {draw.plural(timeline.articles, 'article')}")
+
+
+@cli.command("docs")
+@click.option("-o", "--output", "target", type=click.Path(path_type=Path), default=Path("build/docs"),
+              show_default=True, help="The HTML file to write, or a folder to write ontology.html in.")
+def docs_command(target):
+    """Write the ontology's documentation as one HTML page: every class, property and individual with its
+    label, definition, axioms and CAMEO/PLOVER codes, linked to one another.
+
+    \b
+    Example:
+      alliance-kg docs -o build/docs
+    """
+    from ontology import docs
+
+    try:
+        click.echo(docs.write(target))
+    except OSError as e:
+        raise UserError(f"-o {target}: cannot write ({e.strerror})") from None
 
 
 def main():
