@@ -92,8 +92,7 @@ class Store:
         An interrupted replace leaves the graph absent or whole, never with a fingerprint and half its triples,
         so a re-run sees it missing and restores it.
         """
-        if self._db.contains_named_graph(graph):
-            self._db.remove_graph(graph)
+        self._drop(graph)
         self._db.extend(quads)
 
     def add_documents(self, content: bytes, fingerprints: bytes, replacing: Iterable[ox.NamedNode] = ()):
@@ -103,11 +102,14 @@ class Store:
         fingerprint is in, and ``repair`` drops any document graph a killed run left without one. The old
         versions of replaced documents go first."""
         for graph in replacing:
-            if self._db.contains_named_graph(graph):
-                self._db.remove_graph(graph)
+            self._drop(graph)
         # lenient: the N-Quads come from pyoxigraph's own serializer, so their IRIs need no second validation
         self._db.bulk_load(content, format=ox.RdfFormat.N_QUADS, lenient=True)
         self._db.load(fingerprints, format=ox.RdfFormat.N_QUADS, lenient=True)
+
+    def _drop(self, graph: ox.NamedNode):
+        if self._db.contains_named_graph(graph):
+            self._db.remove_graph(graph)
 
     def repair(self) -> list[ox.NamedNode]:
         """Drop the document graphs an interrupted write left without a fingerprint; they are ingested again."""
