@@ -93,11 +93,10 @@ def test_the_page_is_self_contained_and_its_links_resolve(tmp_path):
     assert not [tag for tag, attrs in page.tags if tag in ("script", "link", "img", "iframe") or "src" in attrs]
 
 
-def test_by_default_the_page_goes_to_a_build_folder_git_ignores(tmp_path):
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(cli, ["docs"])
-        assert result.exit_code == 0 and Path("build/docs/ontology.html").is_file()
+def test_by_default_the_page_goes_to_a_build_folder_git_ignores(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["docs"])
+    assert result.exit_code == 0 and (tmp_path / "build/docs/ontology.html").is_file()
     ignored = subprocess.run(["git", "check-ignore", "-q", "build/docs/ontology.html"], cwd=ROOT)
     assert ignored.returncode == 0
 
