@@ -21,7 +21,7 @@ from ontology.terms import sparql_prologue
 from ontology.validation import ENGINES
 
 from . import formatting as fmt
-from . import audit, draw, picture_data, questions, runner, server
+from . import audit, picture_data, questions, runner, server
 from .catalog import canned
 from .evaluate import evaluate
 
@@ -538,6 +538,8 @@ def graph_command(ctx, target, focus, after, before, no_hedged):
       alliance-kg graph -o network.png
       alliance-kg graph -o russia.svg --focus Russia --after 2022 --no-hedged
     """
+    from . import draw  # graphviz, loaded by the commands that draw
+
     draw.picture_format(target)
     network = picture_data.network(_open_for_queries(ctx), after, before, focus, hedged=not no_hedged)
     draw.write(draw.network_graph(network), target)
@@ -559,6 +561,8 @@ def timeline_command(ctx, a, b, target):
     Example:
       alliance-kg timeline Russia "North Korea" -o russia-dprk.png
     """
+    from . import draw
+
     draw.picture_format(target)
     timeline = picture_data.timeline(_open_for_queries(ctx), a, b)
     draw.write(draw.timeline_graph(timeline), target, neato_no_op=2)
