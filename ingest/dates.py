@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .errors import quoted
 from .numbers import UNITS
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -195,5 +196,4 @@ def parse_date(text: str) -> DateValue:
     mentions = [d for d in find_dates(text) if d.value]
     if len(mentions) == 1 and mentions[0].text.strip() == text:
         return mentions[0].value
-    shown = text if len(text) <= 60 else text[:60] + "…"
-    raise ValueError(f"not a date: {shown!r} (use YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'June 2024')")
+    raise ValueError(f"not a date: {quoted(text)} (use YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'June 2024')")

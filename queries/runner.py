@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ingest import gazetteer
 from ingest.dates import parse_date
-from ingest.errors import UserError
+from ingest.errors import UserError, quoted
 from ingest.store import Rows, Store
 from ontology.terms import AK, INFERRED_GRAPH, NO_GRAPH, XSD
 
@@ -52,11 +52,6 @@ def get_query(name: str) -> SparqlFile:
     return queries[name]
 
 
-def _shown(value: str, most: int = 60) -> str:
-    """A user's value as an error line quotes it: whole if short, else its start (a line stays one line)."""
-    return repr(value if len(value) <= most else value[:most] + "…")
-
-
 def _term(query: SparqlFile, name: str, value: str) -> ox.NamedNode | ox.Literal:
     param = query.param(name)
     if param.kind == "entity":
@@ -68,7 +63,7 @@ def _term(query: SparqlFile, name: str, value: str) -> ox.NamedNode | ox.Literal
                 return ox.NamedNode(value)
             except ValueError as e:
                 raise UserError(f"--param {name}: not a valid IRI ({e})") from None
-        raise UserError(f"--param {name}={_shown(value)}: no state, person or organization of that name in the reference data")
+        raise UserError(f"--param {name}={quoted(value)}: no state, person or organization of that name in the reference data")
     if param.kind in ("date-after", "date-before"):
         try:
             period = parse_date(value)
@@ -78,11 +73,11 @@ def _term(query: SparqlFile, name: str, value: str) -> ox.NamedNode | ox.Literal
         return ox.Literal(day.isoformat(), datatype=XSD.date)
     if param.kind == "stance":
         if value.lower() not in _STANCES:
-            raise UserError(f"--param {name}={_shown(value)}: use one of {', '.join(_STANCES)}")
+            raise UserError(f"--param {name}={quoted(value)}: use one of {', '.join(_STANCES)}")
         return _STANCES[value.lower()]
     if param.kind == "inferred":
         if value.lower() not in _YES_NO:
-            raise UserError(f"--param {name}={_shown(value)}: use yes or no")
+            raise UserError(f"--param {name}={quoted(value)}: use yes or no")
         return INFERRED_GRAPH if _YES_NO[value.lower()] else NO_GRAPH
     return ox.Literal(value)
 
