@@ -8,13 +8,12 @@ the rows of the canned 'timeline' query, grouped per kind of event as well. Noth
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from importlib import resources
 
 from ingest import gazetteer
 from ingest.dates import parse_date
-from ingest.errors import UserError
+from ingest.errors import UserError, quoted
 from ingest.store import GraphStore, Rows
 from ontology.terms import AK
 
@@ -105,12 +104,14 @@ def picture_query(name: str) -> catalog.SparqlFile:
 def entity(option: str, value: str) -> tuple[str, str]:
     """The IRI and label of the entity a user names (name, alias, code, QID or IRI), as the canned queries
     resolve it; the error names the option it was given with."""
-    found = gazetteer.load().resolve(value)
-    if found is not None:
-        return found.iri, found.label
-    if re.match(r"https?://\S+$", value.strip()):
-        return value.strip(), value.strip()
-    raise UserError(f"{option} {value!r}: no state, person or organization of that name in the reference data")
+    try:
+        node = runner.resolve_entity(value)
+    except ValueError as e:
+        raise UserError(f"{option}: not a valid IRI ({e})") from None
+    if node is None:
+        raise UserError(f"{option} {quoted(value)}: no state, person or organization of that name in the reference data")
+    known = gazetteer.load().entities.get(node.value)
+    return node.value, known.label if known else node.value
 
 
 def _checked_date(option: str, value: str | None) -> str:

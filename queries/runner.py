@@ -52,18 +52,26 @@ def get_query(name: str) -> SparqlFile:
     return queries[name]
 
 
+def resolve_entity(value: str) -> ox.NamedNode | None:
+    """The entity a user names: from the reference data (name, alias, code or QID), else an IRI as given; None
+    when it is neither. ValueError for an IRI that is not a valid one."""
+    entity = gazetteer.load().resolve(value)
+    if entity is not None:
+        return ox.NamedNode(entity.iri)
+    return ox.NamedNode(value) if re.match(r"https?://", value) else None
+
+
 def _term(query: SparqlFile, name: str, value: str) -> ox.NamedNode | ox.Literal:
     param = query.param(name)
     if param.kind == "entity":
-        entity = gazetteer.load().resolve(value)
-        if entity is not None:
-            return ox.NamedNode(entity.iri)
-        if re.match(r"https?://", value):
-            try:
-                return ox.NamedNode(value)
-            except ValueError as e:
-                raise UserError(f"--param {name}: not a valid IRI ({e})") from None
-        raise UserError(f"--param {name}={quoted(value)}: no state, person or organization of that name in the reference data")
+        try:
+            node = resolve_entity(value)
+        except ValueError as e:
+            raise UserError(f"--param {name}: not a valid IRI ({e})") from None
+        if node is None:
+            raise UserError(f"--param {name}={quoted(value)}: no state, person or organization of that name in the "
+                            "reference data")
+        return node
     if param.kind in ("date-after", "date-before"):
         try:
             period = parse_date(value)
