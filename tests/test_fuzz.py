@@ -24,7 +24,10 @@ from queries.cli import cli
 from conftest import ARTICLES
 
 EXAMPLES = int(os.environ.get("ALLIANCE_KG_FUZZ_EXAMPLES", "10000"))  # fewer for a quick local run
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
+# The same examples in every run, so a red CI names a change and not a roll of the dice; set
+# ALLIANCE_KG_FUZZ_RANDOM=1 to explore new ones (and add what they find as @example).
+EXPLORE = os.environ.get("ALLIANCE_KG_FUZZ_RANDOM") == "1"
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not EXPLORE,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -111,7 +114,7 @@ def assert_possible(value):
     if value.precision == "day":
         assert date.fromisoformat(value.iso) == value.earliest == value.latest
     elif value.precision == "month":
-        assert re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value.iso) and value.latest.strftime("%Y-%m") == value.iso
+        assert value.iso == f"{value.latest.year:04d}-{value.latest.month:02d}"  # strftime drops the 0 of 0999
     else:
         assert value.precision == "year" and re.fullmatch(r"\d{4}", value.iso) and value.latest.year == int(value.iso)
 
@@ -131,6 +134,7 @@ def test_absolute_dates_are_always_real_dates(text):
 
 @FUZZ
 @example("3000 years ago", date(2024, 5, 1))
+@example("52178 week ago", date(2000, 1, 1))  # the year 999
 @given(dateish, st.dates(min_value=date(1800, 1, 1), max_value=date(2199, 12, 31)))
 def test_relative_dates_against_a_publication_date_are_always_real_dates(text, published):
     for mention in find_dates(text, published):
