@@ -17,6 +17,7 @@ from importlib import resources
 from ontology.terms import ID
 
 from .dates import DateValue, parse_date
+from .prefilter import trie_regex
 
 # Mention kinds, as they appear in masked sentences: S a state by name, capital or metonym; A a demonym
 # ("North Korean"); P a person; O an organization.
@@ -71,27 +72,6 @@ def _date(value: str) -> DateValue | None:
 _SEPARATORS = {" ": r"[\s\-]+", "-": r"[\s\-]*", "'": "['’]", "’": "['’]"}
 
 
-def _trie_regex(words) -> str:
-    """A regex matching any of ``words``, longest first, built from their prefix trie."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            key = ch if ch not in _SEPARATORS else _SEPARATORS[ch]
-            node = node.setdefault(key, {})
-        node[""] = {}
-
-    def emit(node) -> str:
-        end = "" in node
-        branches = [(k if k in _SEPARATORS.values() else re.escape(k)) + emit(v) for k, v in node.items() if k]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if end else body
-
-    return emit(trie)
-
-
 def _key(surface: str) -> str:
     """The lookup key of a matched surface: separators and apostrophes folded."""
     return re.sub(r"[\s\-]+", " ", surface.replace("’", "'")).strip()
@@ -114,7 +94,7 @@ class Gazetteer:
     @property
     def regex(self) -> re.Pattern:
         if self._regex is None:
-            self._regex = re.compile(rf"(?<![\w.])(?:{_trie_regex(self.surfaces)})(?!\w)")
+            self._regex = re.compile(rf"(?<![\w.])(?:{trie_regex(self.surfaces, _SEPARATORS)})(?!\w)")
         return self._regex
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:

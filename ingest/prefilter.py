@@ -83,17 +83,19 @@ def cues(regex: re.Pattern) -> tuple[tuple[str, ...], ...] | None:
     return tuple(tuple(sorted(o)) for o in telling) or None
 
 
-def _trie_regex(words) -> str:
-    """A regex matching any of ``words``, built from their prefix trie so that it matches the longest."""
+def trie_regex(words, separators: dict[str, str] | None = None) -> str:
+    """A regex matching any of ``words``, built from their prefix trie so that it matches the longest; each
+    character in ``separators`` stands for its regex there ("-" for ``[\\s\\-]*``)."""
+    separators = separators or {}
     trie: dict = {}
     for word in words:
         node = trie
         for ch in word:
-            node = node.setdefault(ch, {})
+            node = node.setdefault(separators.get(ch, re.escape(ch)), {})
         node[""] = {}
 
     def emit(node) -> str:
-        branches = [re.escape(k) + emit(v) for k, v in node.items() if k]
+        branches = [k + emit(v) for k, v in node.items() if k]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -118,7 +120,7 @@ class CueIndex:
                 for word in words:
                     by_word.setdefault(word, set()).add((i, n))
         words = sorted(by_word)
-        self.scan = re.compile(f"(?=({_trie_regex(words)}))") if words else None
+        self.scan = re.compile(f"(?=({trie_regex(words)}))") if words else None
         self.pairs_of = {m: frozenset().union(*(by_word[w] for w in words if m.startswith(w))) for m in words}
 
     def met(self, lowered: str) -> set[int]:
@@ -134,3 +136,72 @@ class CueIndex:
                 met_count[i] = met_count.get(i, 0) + 1
             found.update(i for i, n in met_count.items() if n == self.needs[i])
         return found
+
+
+def _class_chars(items) -> set[str] | None:
+    """The characters a small character class matches; None for a large or negated one (``\\w``, ``[^a]``)."""
+    chars: set[str] = set()
+    for op, arg in items:
+        if op is c.LITERAL:
+            chars.add(chr(arg))
+        elif op is c.RANGE and arg[1] - arg[0] <= 30:
+            chars.update(chr(ch) for ch in range(arg[0], arg[1] + 1))
+        elif op is c.CATEGORY and arg is c.CATEGORY_DIGIT:
+            chars.update("0123456789")
+        else:
+            return None
+    return chars
+
+
+def _beginnings(items, length: int) -> set[tuple[str, bool]] | None:
+    """How matches of a parsed sequence begin: (lower-cased text, whether the match is that text so far and may
+    go on) pairs, texts cut at ``length``; a text stops growing where the next element is not enumerable."""
+    current = {("", True)}
+    for op, arg in items:
+        if not any(open_ for _, open_ in current):
+            break
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero width: "\b", lookarounds
+            continue
+        if op is c.LITERAL:
+            pieces = {(chr(arg), True)}
+        elif op is c.IN:
+            chars = _class_chars(arg)
+            pieces = None if chars is None else {(ch, True) for ch in chars}
+        elif op is c.SUBPATTERN:
+            pieces = _beginnings(arg[-1], length)
+        elif op is c.BRANCH:
+            branches = [_beginnings(branch, length) for branch in arg[1]]
+            pieces = None if None in branches else set().union(*branches)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            once = _beginnings(arg[2], length)
+            pieces = None if once is None else once if arg[1] == 1 else {(text, False) for text, _ in once}
+            if pieces is not None and arg[0] == 0:
+                pieces.add(("", True))
+        else:
+            pieces = None
+        if pieces is None:  # what follows cannot be spelled out: every beginning so far is final
+            current = {(text, False) for text, _ in current}
+            continue
+        grown = set()
+        for text, open_ in current:
+            if not open_:
+                grown.add((text, False))
+                continue
+            for piece, piece_open in pieces:
+                longer = (text + piece.lower())[:length]
+                grown.add((longer, piece_open and len(text + piece) < length))
+        current = grown
+    return current
+
+
+def first_letters(patterns: list[str], length: int = 3) -> list[str] | None:
+    """The shortest lower-case beginnings (at most ``length`` characters) one of which starts every match of any of
+    ``patterns``: a lookahead on them turns away most positions before a long alternation is tried there. None when
+    some match may start with a character that cannot be spelled out (``\\w``, ``.``)."""
+    found: set[str] = set()
+    for pattern in patterns:
+        beginnings = _beginnings(parser.parse(pattern, 0), length)
+        if beginnings is None or any(not text for text, _ in beginnings):
+            return None
+        found.update(text for text, _ in beginnings)
+    return sorted(w for w in found if not any(w != v and w.startswith(v) for v in found))

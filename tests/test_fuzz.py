@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ingest import gazetteer
+from ingest import dates, gazetteer
 from ingest.dates import find_dates, parse_date
 from ingest.pipeline import _start_worker, process
 from ingest.reader import read_article
@@ -140,6 +140,16 @@ def test_relative_dates_against_a_publication_date_are_always_real_dates(text, p
     for mention in find_dates(text, published):
         if mention.value is not None:
             assert_possible(mention.value)
+
+
+UNGUARDED = re.compile(r"(?:(?<!\w)|(?=\())(?:" + "|".join(f"(?P<{n}>{rx.replace('(?P<', f'(?P<{n}_')})"
+                                                          for n, rx in dates._PATTERNS) + ")")
+
+
+@FUZZ
+@given(st.one_of(dateish, news))
+def test_the_first_letters_guard_of_the_date_patterns_turns_away_no_date(text):
+    assert [m.span() for m in dates.DATE_RE.finditer(text)] == [m.span() for m in UNGUARDED.finditer(text)]
 
 
 def test_a_date_too_far_back_does_not_stop_the_batch(tmp_path):

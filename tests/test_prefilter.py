@@ -9,7 +9,7 @@ import pytest
 
 from ingest import gazetteer, patterns
 from ingest.extract import Extractor
-from ingest.prefilter import CueIndex, cues
+from ingest.prefilter import CueIndex, cues, first_letters
 from ingest.reader import read_file
 
 DATA = Path(__file__).parents[1] / "data"
@@ -28,6 +28,17 @@ DATA = Path(__file__).parents[1] / "data"
 ])
 def test_cues_are_words_every_match_contains(pattern, expected):
     assert cues(re.compile(pattern, re.IGNORECASE)) == expected
+
+
+@pytest.mark.parametrize("patterns, expected", [
+    (["signed", "Sent"], ["sen", "sig"]),                      # cut at three letters, lower case
+    (["(?:on )?Monday", r"\bin (?P<y>\d{4})"], ["in ", "mon", "on "]),  # optional parts both ways; anchors skipped
+    ([r"\d+ days", "[ab]c"], list("0123456789") + ["ac", "bc"]),
+    (["a(?:b|c)d", "ab"], ["ab", "acd"]),                       # "ab" suffices for "abd"
+    ([r"\w+ ago"], None), (["(?:x)?[^a]"], None),              # a start that cannot be spelled out
+])
+def test_first_letters_begin_every_match(patterns, expected):
+    assert first_letters(patterns) == expected
 
 
 def test_a_sentence_without_any_cue_is_not_tried():
