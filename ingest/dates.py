@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from .errors import quoted
 from .numbers import UNITS
-from .prefilter import first_letters, trie_regex
+from .prefilter import first_letters_guard
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -47,8 +47,7 @@ _FUTURE = re.compile(r"\b(?:will|shall|expected to|plans? to|planned|set to|sche
 FUTURE_LOOKBACK = 60
 # Every pattern starts a word (or at "("): the first guard turns away the positions inside words at once, the
 # second the words no pattern starts with (most of them), before the patterns are tried one by one.
-_STARTS = first_letters([rx for _, rx in _PATTERNS])
-DATE_RE = re.compile(r"(?:(?<!\w)|(?=\())" + (f"(?=(?i:{trie_regex(_STARTS)}))" if _STARTS else "") + "(?:"
+DATE_RE = re.compile(r"(?:(?<!\w)|(?=\())" + first_letters_guard([rx for _, rx in _PATTERNS]) + "(?:"
                      + "|".join(f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})" for name, rx in _PATTERNS) + ")")
 
 

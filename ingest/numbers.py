@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .prefilter import first_letters_guard
+
 UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -17,13 +19,15 @@ VAGUE = {"dozens of": 24, "scores of": 40, "hundreds of": 200, "thousands of": 2
 _WORD = "|".join(sorted((w for w in UNITS if w not in ("a", "an")), key=len, reverse=True))
 _SCALE = "|".join(SCALES)
 _VAGUE = "|".join(sorted(VAGUE, key=len, reverse=True))
-QUANTITY_RE = re.compile(
-    rf"(?<![\w.,\[])(?:(?P<vague>{_VAGUE})"
+_QUANTITY = (
+    rf"(?:(?P<vague>{_VAGUE})"
     rf"|(?P<digits>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s+(?P<dscale>{_SCALE}))?"
     rf"|(?P<words>(?:(?:{_WORD})[\s-]+)*(?:{_WORD})(?:\s+(?:{_SCALE}))?(?:\s+(?:and\s+)?(?:{_WORD}))*))"
-    rf"(?![\w\]])",
-    re.IGNORECASE,
+    rf"(?![\w\]])"
 )
+# Not inside a word or figure; the lookahead on the letters a quantity can start with spares most positions the
+# alternation (as with the dates).
+QUANTITY_RE = re.compile(r"(?<![\w.,\[])" + first_letters_guard([_QUANTITY]) + _QUANTITY, re.IGNORECASE)
 
 
 @dataclass(frozen=True)

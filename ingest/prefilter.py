@@ -205,3 +205,10 @@ def first_letters(patterns: list[str], length: int = 3) -> list[str] | None:
             return None
         found.update(text for text, _ in beginnings)
     return sorted(w for w in found if not any(w != v and w.startswith(v) for v in found))
+
+
+def first_letters_guard(patterns: list[str]) -> str:
+    """A case-blind lookahead for the first letters of ``patterns`` (see ``first_letters``), to put before their
+    alternation; empty when they cannot be spelled out."""
+    letters = first_letters(patterns)
+    return f"(?=(?i:{trie_regex(letters)}))" if letters else ""

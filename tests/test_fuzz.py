@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ingest import dates, gazetteer
+from ingest import dates, gazetteer, numbers
 from ingest.dates import find_dates, parse_date
 from ingest.pipeline import _start_worker, process
 from ingest.reader import read_article
@@ -142,14 +142,22 @@ def test_relative_dates_against_a_publication_date_are_always_real_dates(text, p
             assert_possible(mention.value)
 
 
-UNGUARDED = re.compile(r"(?:(?<!\w)|(?=\())(?:" + "|".join(f"(?P<{n}>{rx.replace('(?P<', f'(?P<{n}_')})"
-                                                          for n, rx in dates._PATTERNS) + ")")
+UNGUARDED = {  # each scan as it would be without the first-letters lookahead
+    "dates": (dates.DATE_RE, re.compile(r"(?:(?<!\w)|(?=\())(?:" + "|".join(
+        f"(?P<{n}>{rx.replace('(?P<', f'(?P<{n}_')})" for n, rx in dates._PATTERNS) + ")")),
+    "quantities": (numbers.QUANTITY_RE, re.compile(r"(?<![\w.,\[])" + numbers._QUANTITY, re.IGNORECASE)),
+}
+quantityish = st.lists(st.one_of(st.sampled_from(list(numbers.UNITS) + list(numbers.SCALES) + list(numbers.VAGUE)),
+                                 st.integers(0, 10**7).map(str), st.integers(0, 10**7).map("{:,}".format),
+                                 st.text(max_size=3)), max_size=8).map(" ".join)
 
 
 @FUZZ
-@given(st.one_of(dateish, news))
-def test_the_first_letters_guard_of_the_date_patterns_turns_away_no_date(text):
-    assert [m.span() for m in dates.DATE_RE.finditer(text)] == [m.span() for m in UNGUARDED.finditer(text)]
+@pytest.mark.parametrize("scan", UNGUARDED)
+@given(text=st.one_of(dateish, quantityish, news))
+def test_the_first_letters_guard_turns_away_no_match(scan, text):
+    guarded, unguarded = UNGUARDED[scan]
+    assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in unguarded.finditer(text)]
 
 
 def test_a_date_too_far_back_does_not_stop_the_batch(tmp_path):
