@@ -107,6 +107,16 @@ def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
     return _PLACEHOLDER.sub(replace, pattern)
 
 
+def _compile(pattern: str) -> re.Pattern:
+    """A rule's regex, led by a lookahead on the letters its matches can start with: it is tried at every position
+    of a sentence, and most positions fail that lookahead at once (as the date scan does)."""
+    plain = re.compile(pattern, re.IGNORECASE)  # its errors are the rule's own
+    try:
+        return re.compile(prefilter.first_letters_guard([pattern]) + pattern, re.IGNORECASE)
+    except re.error:  # a pattern that must start with its own flags, "(?x)"
+        return plain
+
+
 def _compile_rules(raw: dict, name: str, macros: dict[str, str], claim_types: dict) -> list[Rule]:
     rules = []
     for entry in raw.get("rule", []):
@@ -118,11 +128,11 @@ def _compile_rules(raw: dict, name: str, macros: dict[str, str], claim_types: di
             raise UserError(f"{where}: unknown claim type {entry['type']!r}")
         try:
             plain = entry["pattern"].replace("{AND_THEN}", "")
-            regex = re.compile(_expand(plain, macros, where), re.IGNORECASE)
+            regex = _compile(_expand(plain, macros, where))
             coordinated = None
             if "{AND_THEN}" in entry["pattern"]:
                 through = entry["pattern"].replace("{AND_THEN}", f"(?P<and_then>{macros['AND_THEN']})", 1)
-                coordinated = re.compile(_expand(through, macros, where), re.IGNORECASE)
+                coordinated = _compile(_expand(through, macros, where))
         except re.error as e:
             raise UserError(f"{where}: bad pattern ({e})") from None
         rules.append(Rule(entry["id"], entry["type"], regex, name, tuple(entry.get("context", ())),
