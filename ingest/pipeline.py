@@ -297,37 +297,41 @@ def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_p
     """
     progress = progress or (lambda rel: None)
     prepare_store(store)
-    store.repair()
     _start_worker(extra_patterns)  # in this process: workers forked from it inherit the loaded rules
     report = IngestReport()
-    writer = _BatchWriter(store, report, batch)
-
-    def finish(done: list[Processed]):
-        for item in done:
-            writer.add(item)
-            progress(item.rel)
-
-    chunks = _chunked(_changed(articles, store, report, progress, max_size), CHUNK)
-    if jobs <= 1:
-        for chunk in chunks:
-            finish(process(chunk))
-    else:
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-        with context.Pool(jobs, initializer=_start_worker, initargs=(extra_patterns,)) as pool:
-            in_flight: deque = deque()
-            for chunk in chunks:
-                in_flight.append(pool.apply_async(process, (chunk,)))
-                if len(in_flight) >= jobs * IN_FLIGHT:
-                    finish(in_flight.popleft().get())
-            while in_flight:
-                finish(in_flight.popleft().get())
-    writer.close()
-    store.flush()
+    with store.writing_documents():
+        store.repair()
+        writer = _BatchWriter(store, report, batch)
+        _process_all(_changed(articles, store, report, progress, max_size), writer, progress, jobs, extra_patterns)
+        writer.close()
     if len(report.added) + len(report.replaced) >= compact_after:
         started = time.perf_counter()
         store.compact()
         report.compacted_s = time.perf_counter() - started
     return report
+
+
+def _process_all(tasks, writer: _BatchWriter, progress, jobs: int, extra_patterns: tuple[str, ...]):
+    """Process the documents with ``jobs`` processes and hand each finished one to the writer, in order."""
+    def finish(done: list[Processed]):
+        for item in done:
+            writer.add(item)
+            progress(item.rel)
+
+    chunks = _chunked(tasks, CHUNK)
+    if jobs <= 1:
+        for chunk in chunks:
+            finish(process(chunk))
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(extra_patterns,)) as pool:
+        in_flight: deque = deque()
+        for chunk in chunks:
+            in_flight.append(pool.apply_async(process, (chunk,)))
+            if len(in_flight) >= jobs * IN_FLIGHT:
+                finish(in_flight.popleft().get())
+        while in_flight:
+            finish(in_flight.popleft().get())
 
 
 def _chunked(items, size: int):

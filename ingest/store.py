@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Protocol
@@ -110,6 +111,28 @@ class Store:
     def _drop(self, graph: ox.NamedNode):
         if self._db.contains_named_graph(graph):
             self._db.remove_graph(graph)
+
+    @contextmanager
+    def writing_documents(self):
+        """Mark the store as being written until the block ends without error: a run killed meanwhile may leave
+        document graphs without their fingerprint (the bulk loader is not atomic), which only the next ingest
+        drops, and readers warn of them until then (``unfinished``)."""
+        marker = self._unfinished_marker()
+        if marker is not None:
+            marker.touch()
+        yield
+        if marker is not None:
+            self._db.flush()
+            marker.unlink()
+
+    @property
+    def unfinished(self) -> bool:
+        """An ingest stopped before it finished writing (killed, or failed): some documents may be half-written."""
+        marker = self._unfinished_marker()
+        return marker is not None and marker.exists()
+
+    def _unfinished_marker(self) -> Path | None:
+        return None if self.path is None else self.path.parent / f"{self.path.name}.unfinished"
 
     def repair(self) -> list[ox.NamedNode]:
         """Drop the document graphs an interrupted write left without a fingerprint; they are ingested again."""

@@ -161,6 +161,30 @@ def test_a_document_a_killed_run_left_without_its_fingerprint_is_dropped_and_ing
     assert dump(store_path) == clean
 
 
+def test_readers_are_warned_of_a_run_that_stopped_half_way_until_an_ingest_repairs_it(tmp_path, articles_copy,
+                                                                                      monkeypatch):
+    store_path = tmp_path / "store"
+    ingest(store_path, articles_copy)
+    (articles_copy / "new.txt").write_text("Chile and Peru signed a defence treaty on 3 May 2024.", "utf-8")
+    ingest(tmp_path / "clean", articles_copy)
+    add_documents = Store.add_documents
+
+    def stopped(self, content, fingerprints, replacing=()):  # as if killed between the triples and the fingerprints
+        add_documents(self, content, b"", replacing)
+        raise OSError("killed")
+
+    monkeypatch.setattr(Store, "add_documents", stopped)
+    assert isinstance(ingest(store_path, articles_copy).exception, OSError)
+    monkeypatch.undo()
+    ask = lambda: CliRunner().invoke(cli, ["--store", str(store_path), "ask", "who aligned with Russia?"])
+    warned = ask()
+    assert warned.exit_code == 0 and warned.stderr.startswith(f"warning: store {store_path}: an ingest stopped before")
+    assert len(warned.stderr.splitlines()) == 1 and "alliance-kg ingest" in warned.stderr
+    assert json.loads(ingest(store_path, articles_copy).stdout)["added"] == 1
+    assert ask().stderr == ""
+    assert dump(store_path) == dump(tmp_path / "clean")
+
+
 def test_documents_processed_together_give_the_graphs_each_gives_alone(generated):
     """Workers derive stances for a chunk of documents at once; no document's stances may depend on another's."""
     _start_worker(())
