@@ -138,14 +138,20 @@ class CueIndex:
         return found
 
 
+def _fold(ch: str) -> str:
+    """A character as the guard spells it: ASCII in lower case; any other as it is, since ``str.lower`` may make
+    two characters of one ("İ") where the regex engine's case folding keeps one."""
+    return ch.lower() if ch.isascii() else ch
+
+
 def _class_chars(items) -> set[str] | None:
     """The characters a small character class matches; None for a large or negated one (``\\w``, ``[^a]``)."""
     chars: set[str] = set()
     for op, arg in items:
         if op is c.LITERAL:
-            chars.add(chr(arg))
+            chars.add(_fold(chr(arg)))
         elif op is c.RANGE and arg[1] - arg[0] <= 30:
-            chars.update(chr(ch) for ch in range(arg[0], arg[1] + 1))
+            chars.update(_fold(chr(ch)) for ch in range(arg[0], arg[1] + 1))
         elif op is c.CATEGORY and arg is c.CATEGORY_DIGIT:
             chars.update("0123456789")
         else:
@@ -153,32 +159,31 @@ def _class_chars(items) -> set[str] | None:
     return chars
 
 
-def _beginnings(items, length: int) -> set[tuple[str, bool]] | None:
-    """How matches of a parsed sequence begin: (lower-cased text, whether the match is that text so far and may
-    go on) pairs, texts cut at ``length``; a text stops growing where the next element is not enumerable."""
+def _beginnings(items, length: int) -> set[tuple[str, bool]]:
+    """How matches of a parsed sequence begin: (text, whether the match is that text so far and may go on) pairs,
+    texts cut at ``length``; a text stops growing where the next element cannot be spelled out (an empty text:
+    the sequence may begin with anything)."""
     current = {("", True)}
     for op, arg in items:
         if not any(open_ for _, open_ in current):
             break
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero width: "\b", lookarounds
             continue
+        pieces: set[tuple[str, bool]] | None = None
         if op is c.LITERAL:
-            pieces = {(chr(arg), True)}
+            pieces = {(_fold(chr(arg)), True)}
         elif op is c.IN:
             chars = _class_chars(arg)
             pieces = None if chars is None else {(ch, True) for ch in chars}
         elif op is c.SUBPATTERN:
             pieces = _beginnings(arg[-1], length)
         elif op is c.BRANCH:
-            branches = [_beginnings(branch, length) for branch in arg[1]]
-            pieces = None if None in branches else set().union(*branches)
+            pieces = set().union(*(_beginnings(branch, length) for branch in arg[1]))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             once = _beginnings(arg[2], length)
-            pieces = None if once is None else once if arg[1] == 1 else {(text, False) for text, _ in once}
-            if pieces is not None and arg[0] == 0:
+            pieces = once if arg[1] == 1 else {(text, False) for text, _ in once}
+            if arg[0] == 0:
                 pieces.add(("", True))
-        else:
-            pieces = None
         if pieces is None:  # what follows cannot be spelled out: every beginning so far is final
             current = {(text, False) for text, _ in current}
             continue
@@ -188,20 +193,19 @@ def _beginnings(items, length: int) -> set[tuple[str, bool]] | None:
                 grown.add((text, False))
                 continue
             for piece, piece_open in pieces:
-                longer = (text + piece.lower())[:length]
-                grown.add((longer, piece_open and len(text + piece) < length))
+                grown.add(((text + piece)[:length], piece_open and len(text + piece) < length))
         current = grown
     return current
 
 
 def first_letters(patterns: list[str], length: int = 3) -> list[str] | None:
-    """The shortest lower-case beginnings (at most ``length`` characters) one of which starts every match of any of
-    ``patterns``: a lookahead on them turns away most positions before a long alternation is tried there. None when
-    some match may start with a character that cannot be spelled out (``\\w``, ``.``)."""
+    """The shortest beginnings (at most ``length`` characters, ASCII in lower case) one of which starts every match
+    of any of ``patterns``: a lookahead on them turns away most positions before a long alternation is tried there.
+    None when some match may start with a character that cannot be spelled out (``\\w``, ``.``)."""
     found: set[str] = set()
     for pattern in patterns:
         beginnings = _beginnings(parser.parse(pattern, 0), length)
-        if beginnings is None or any(not text for text, _ in beginnings):
+        if any(not text for text, _ in beginnings):
             return None
         found.update(text for text, _ in beginnings)
     return sorted(w for w in found if not any(w != v and w.startswith(v) for v in found))

@@ -36,9 +36,14 @@ def test_cues_are_words_every_match_contains(pattern, expected):
     ([r"\d+ days", "[ab]c"], list("0123456789") + ["ac", "bc"]),
     (["a(?:b|c)d", "ab"], ["ab", "acd"]),                       # "ab" suffices for "abd"
     ([r"\w+ ago"], None), (["(?:x)?[^a]"], None),              # a start that cannot be spelled out
+    (["İzmir"], ["İzm"]),                                        # "İ".lower() is two characters: left as it is
 ])
 def test_first_letters_begin_every_match(patterns, expected):
     assert first_letters(patterns) == expected
+    for pattern in patterns:  # the lookahead lets through what the pattern matches, whatever its case
+        for text in ("İzmir", "izmir", "IZMIR", "Signed", "sent", "Monday", "on monday", "in 2023", "12 days", "abd"):
+            if re.match(pattern, text, re.IGNORECASE):
+                assert re.match(first_letters_guard(patterns) + pattern, text, re.IGNORECASE), (pattern, text)
 
 
 def test_a_sentence_without_any_cue_is_not_tried():
