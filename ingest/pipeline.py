@@ -287,13 +287,13 @@ def _changed(articles, store: Store, report: IngestReport, progress, max_size: i
 def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_patterns: tuple[str, ...] = (),
                     progress: Callable[[str], None] | None = None, jobs: int = 1,
                     batch: int = BATCH, max_size: int | None = MAX_SIZE,
-                    compact_after: int = COMPACT_AFTER) -> IngestReport:
+                    compact_after: int | None = COMPACT_AFTER) -> IngestReport:
     """Ingest (file, root) pairs with ``jobs`` processes; a bad file (or one over ``max_size`` bytes) is reported
     and skipped, the batch goes on.
 
     Files stream through: a few chunks of documents are in flight at a time and finished ones are written
     ``batch`` at a time, so memory stays flat however many files there are.
-    A run that writes ``compact_after`` documents or more ends by compacting the store.
+    A run that writes ``compact_after`` documents or more ends by compacting the store (None: never).
     """
     progress = progress or (lambda rel: None)
     prepare_store(store)
@@ -304,7 +304,7 @@ def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_p
         writer = _BatchWriter(store, report, batch)
         _process_all(_changed(articles, store, report, progress, max_size), writer, progress, jobs, extra_patterns)
         writer.close()
-    if len(report.added) + len(report.replaced) >= compact_after:
+    if compact_after is not None and len(report.added) + len(report.replaced) >= compact_after:
         started = time.perf_counter()
         store.compact()
         report.compacted_s = time.perf_counter() - started

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from ingest.errors import UserError
 from ingest.load import load as load_graphs
 from ingest.load import stale_graphs
-from ingest.pipeline import find_articles, ingest_articles
+from ingest.pipeline import COMPACT_AFTER, find_articles, ingest_articles
 from ingest.reader import parse_size
 from ingest.remote import PASSWORD_ENV, USER_ENV, Endpoint, RemoteStore
 from ingest.store import DEFAULT_STORE, STORE_ENV, GraphStore, Store
@@ -148,9 +148,12 @@ def cli(ctx: click.Context, store: Path, **remote):
               help="Processes that extract documents in parallel.")
 @click.option("--max-size", type=ByteSize(), default="10MB", show_default=True,
               help="Refuse files larger than this (bytes, or e.g. 200kB, 5MB, 2MiB) without reading them.")
+@click.option("--compact/--no-compact", default=None, show_default="when 1,000 documents or more were written",
+              help="Merge the store's table files at the end, which speeds up queries; it rewrites the whole store, "
+                   "so its cost grows with the store ('alliance-kg compact' does it later).")
 @click.option("--format", "output", type=click.Choice([fmt.TABLE, fmt.JSON]), default=fmt.TABLE, show_default=True)
 @click.pass_context
-def ingest(ctx, paths, pattern_dirs, jobs, max_size, output):
+def ingest(ctx, paths, pattern_dirs, jobs, max_size, compact, output):
     """Read article files (.txt or .html files, or folders of them) into the store.
 
     Unchanged files are skipped, changed ones replace what they said before. A bad file is reported on
@@ -169,7 +172,8 @@ def ingest(ctx, paths, pattern_dirs, jobs, max_size, output):
             length=len(articles), label="Ingesting", file=sys.stderr, show_pos=True, show_eta=True,
             item_show_func=rate, hidden=not sys.stderr.isatty()) as bar:
         report = ingest_articles(articles, store, tuple(pattern_dirs), progress=lambda rel: bar.update(1, rel),
-                                 jobs=jobs, max_size=max_size)
+                                 jobs=jobs, max_size=max_size,
+                                 compact_after={None: COMPACT_AFTER, True: 0, False: None}[compact])
     for path, reason in report.failed:
         click.echo(f"error: {reason}", err=True)
     summary = {"added": len(report.added), "replaced": len(report.replaced), "unchanged": len(report.unchanged),
@@ -423,6 +427,26 @@ def check(ctx, output):
             click.echo(f"inconsistent: {problem.entity} {problem.problem}; claims: {', '.join(problem.claims)}", err=True)
     if not report.consistent:
         ctx.exit(1)
+
+
+@cli.command()
+@click.pass_context
+def compact(ctx):
+    """Merge the store's table files, so that each index lookup reads fewer of them.
+
+    Ingest does it after writing 1,000 documents or more; a store grown by smaller runs, or with
+    'ingest --no-compact', answers queries faster after it. It rewrites the whole store.
+
+    \b
+    Example:
+      alliance-kg compact
+    """
+    if not ctx.obj["store"].exists():
+        raise UserError(f"store {ctx.obj['store']}: no store there yet (run 'alliance-kg ingest' first)")
+    started = time.perf_counter()
+    with _open(ctx, write=True) as store:
+        store.compact()
+    click.echo(f"store compacted in {time.perf_counter() - started:.1f} s")
 
 
 @cli.command()

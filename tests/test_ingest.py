@@ -225,6 +225,21 @@ def test_a_large_run_ends_by_compacting_the_store_and_the_graph_stays_the_same(t
     assert files("compacted") <= files("left") / 2  # the bulk loader leaves dozens; compacting merges them
 
 
+def test_ingest_compacts_when_asked_and_not_when_told_not_to_and_compact_does_it_later(tmp_path, generated):
+    run = lambda name, *args: CliRunner().invoke(cli, ["--store", str(tmp_path / name), *args])
+    asked = run("asked", "ingest", str(generated), "--jobs", "1", "--compact", "--format", "json")
+    told_not = run("left", "ingest", str(generated), "--jobs", "1", "--no-compact", "--format", "json")
+    assert "compacted_seconds" in json.loads(asked.stdout) and "compacted_seconds" not in json.loads(told_not.stdout)
+    files = lambda name: len(list((tmp_path / name).glob("*.sst")))
+    left = files("left")
+    assert files("asked") < left
+    result = run("left", "compact")
+    assert result.exit_code == 0 and result.stdout.startswith("store compacted in ")
+    assert files("left") < left and dump(tmp_path / "left") == dump(tmp_path / "asked")
+    missing = run("missing", "compact")
+    assert missing.exit_code == 1 and "no store there yet" in missing.stderr and not (tmp_path / "missing").exists()
+
+
 def test_a_bug_met_by_one_document_fails_that_file_in_one_line_and_the_batch_goes_on(tmp_path, articles_copy, monkeypatch):
     from ingest.extract import Extractor
 
