@@ -110,11 +110,10 @@ def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
 def _compile(pattern: str) -> re.Pattern:
     """A rule's regex, led by a lookahead on the letters its matches can start with: it is tried at every position
     of a sentence, and most positions fail that lookahead at once (as the date scan does)."""
-    plain = re.compile(pattern, re.IGNORECASE)  # its errors are the rule's own
     try:
         return re.compile(prefilter.first_letters_guard([pattern]) + pattern, re.IGNORECASE)
-    except re.error:  # a pattern that must start with its own flags, "(?x)"
-        return plain
+    except re.error:  # the rule's own error, raised again here, or a pattern that must start with its flags, "(?x)"
+        return re.compile(pattern, re.IGNORECASE)
 
 
 def _compile_rules(raw: dict, name: str, macros: dict[str, str], claim_types: dict) -> list[Rule]:
