@@ -138,6 +138,9 @@ class CueIndex:
         return found
 
 
+DIGIT = "\0"  # in a beginning, any decimal digit: \d matches every Unicode one ("૦"), too many to list
+
+
 def _fold(ch: str) -> str:
     """A character as the guard spells it: ASCII in lower case; any other as it is, since ``str.lower`` may make
     two characters of one ("İ") where the regex engine's case folding keeps one."""
@@ -153,7 +156,7 @@ def _class_chars(items) -> set[str] | None:
         elif op is c.RANGE and arg[1] - arg[0] <= 30:
             chars.update(_fold(chr(ch)) for ch in range(arg[0], arg[1] + 1))
         elif op is c.CATEGORY and arg is c.CATEGORY_DIGIT:
-            chars.update("0123456789")
+            chars.add(DIGIT)
         else:
             return None
     return chars
@@ -215,4 +218,4 @@ def first_letters_guard(patterns: list[str]) -> str:
     """A case-blind lookahead for the first letters of ``patterns`` (see ``first_letters``), to put before their
     alternation; empty when they cannot be spelled out."""
     letters = first_letters(patterns)
-    return f"(?=(?i:{trie_regex(letters)}))" if letters else ""
+    return "(?=(?i:" + trie_regex(letters, {DIGIT: r"\d"}) + "))" if letters else ""

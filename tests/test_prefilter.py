@@ -9,7 +9,7 @@ import pytest
 
 from ingest import gazetteer, patterns
 from ingest.extract import Extractor
-from ingest.prefilter import CueIndex, cues, first_letters, first_letters_guard
+from ingest.prefilter import DIGIT, CueIndex, cues, first_letters, first_letters_guard
 from ingest.reader import read_file
 
 DATA = Path(__file__).parents[1] / "data"
@@ -33,7 +33,7 @@ def test_cues_are_words_every_match_contains(pattern, expected):
 @pytest.mark.parametrize("patterns, expected", [
     (["signed", "Sent"], ["sen", "sig"]),                      # cut at three letters, lower case
     (["(?:on )?Monday", r"\bin (?P<y>\d{4})"], ["in ", "mon", "on "]),  # optional parts both ways; anchors skipped
-    ([r"\d+ days", "[ab]c"], list("0123456789") + ["ac", "bc"]),
+    ([r"\d+ days", "[ab]c", "[0-2]x"], [DIGIT, "0x", "1x", "2x", "ac", "bc"]),  # \d is any digit, "૦" too
     (["a(?:b|c)d", "ab"], ["ab", "acd"]),                       # "ab" suffices for "abd"
     ([r"\w+ ago"], None), (["(?:x)?[^a]"], None),              # a start that cannot be spelled out
     (["İzmir"], ["İzm"]),                                        # "İ".lower() is two characters: left as it is
@@ -41,7 +41,8 @@ def test_cues_are_words_every_match_contains(pattern, expected):
 def test_first_letters_begin_every_match(patterns, expected):
     assert first_letters(patterns) == expected
     for pattern in patterns:  # the lookahead lets through what the pattern matches, whatever its case
-        for text in ("İzmir", "izmir", "IZMIR", "Signed", "sent", "Monday", "on monday", "in 2023", "12 days", "abd"):
+        for text in ("İzmir", "izmir", "IZMIR", "Signed", "sent", "Monday", "on monday", "in 2023", "12 days", "abd",
+                     "૦૭ days"):
             if re.match(pattern, text, re.IGNORECASE):
                 assert re.match(first_letters_guard(patterns) + pattern, text, re.IGNORECASE), (pattern, text)
 
