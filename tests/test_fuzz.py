@@ -25,8 +25,8 @@ from queries.cli import cli
 from conftest import ARTICLES
 
 EXAMPLES = int(os.environ.get("ALLIANCE_KG_FUZZ_EXAMPLES", "10000"))  # fewer for a quick local run
-# The same examples in every run, so a red CI names a change and not a roll of the dice; set
-# ALLIANCE_KG_FUZZ_RANDOM=1 to explore new ones (and add what they find as @example).
+# The same examples in every run (of the Hypothesis version pyproject.toml pins), so a red CI names a change and
+# not a roll of the dice; set ALLIANCE_KG_FUZZ_RANDOM=1 to explore new ones (and add what they find as @example).
 EXPLORE = os.environ.get("ALLIANCE_KG_FUZZ_RANDOM") == "1"
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not EXPLORE,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
