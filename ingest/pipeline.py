@@ -29,7 +29,7 @@ from .errors import UserError
 from .extract import Extraction, Extractor
 from .mapping import document_iri, document_quads, reference_quads
 from .reader import MAX_SIZE, read_article, read_bytes, relative_path
-from .store import Store, fingerprint
+from .store import Store, chunked, fingerprint
 from .webpage import SUFFIXES as WEBPAGE_SUFFIXES
 
 
@@ -299,7 +299,7 @@ def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_p
     prepare_store(store)
     _start_worker(extra_patterns)  # in this process: workers forked from it inherit the loaded rules
     report = IngestReport()
-    with store.writing_documents():
+    with store.writing():
         store.repair()
         writer = _BatchWriter(store, report, batch)
         _process_all(_changed(articles, store, report, progress, max_size), writer, progress, jobs, extra_patterns)
@@ -318,7 +318,7 @@ def _process_all(tasks, writer: _BatchWriter, progress, jobs: int, extra_pattern
             writer.add(item)
             progress(item.rel)
 
-    chunks = _chunked(tasks, CHUNK)
+    chunks = chunked(tasks, CHUNK)
     if jobs <= 1:
         for chunk in chunks:
             finish(process(chunk))
@@ -332,14 +332,3 @@ def _process_all(tasks, writer: _BatchWriter, progress, jobs: int, extra_pattern
                 finish(in_flight.popleft().get())
         while in_flight:
             finish(in_flight.popleft().get())
-
-
-def _chunked(items, size: int):
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

@@ -8,13 +8,14 @@ from __future__ import annotations
 import fcntl
 import hashlib
 from contextlib import contextmanager
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Protocol
 
 import pyoxigraph as ox
 
-from ontology.terms import AK, ID, PREFIXES
+from ontology.terms import AK, ID, INFERRED_GRAPH, PREFIXES
 
 from .errors import UserError
 
@@ -96,6 +97,22 @@ class Store:
         self._drop(graph)
         self._db.extend(quads)
 
+    def rewrite_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad], batch: int = 50_000):
+        """Replace one named graph too large to be written in one transaction (RocksDB holds a transaction's
+        writes, and its write buffers all that is not flushed, in memory: 1.7 GB for the inferred graph of 10k
+        articles): its old quads removed and the new ones written ``batch`` at a time, flushed after each. Not
+        atomic: the old fingerprint goes first, ``quads`` end with the new one, and the caller writes inside
+        ``writing``, so that a run killed meanwhile is seen and repaired."""
+        for fingerprint in list(self._db.quads_for_pattern(graph, AK.sha256, None, graph)):
+            self._db.remove(fingerprint)
+        while old := list(islice(self._db.quads_for_pattern(None, None, None, graph), batch)):
+            for quad in old:
+                self._db.remove(quad)
+            self._db.flush()
+        for chunk in chunked(quads, batch):
+            self._db.extend(chunk)
+            self._db.flush()
+
     def add_documents(self, content: bytes, fingerprints: bytes, replacing: Iterable[ox.NamedNode] = ()):
         """Write document graphs: their triples (N-Quads) with the bulk loader, then, in one transaction, the
         fingerprint of each (``<doc> ak:sha256 ?sha`` inside it). The bulk loader is not atomic, but it costs half
@@ -113,10 +130,10 @@ class Store:
             self._db.remove_graph(graph)
 
     @contextmanager
-    def writing_documents(self):
-        """Mark the store as being written until the block ends without error: a run killed meanwhile may leave
-        document graphs without their fingerprint (the bulk loader is not atomic), which only the next ingest
-        drops, and readers warn of them until then (``unfinished``)."""
+    def writing(self):
+        """Mark the store as being written until the block ends without error: a run killed meanwhile may leave a
+        document graph or the inferred graph without its fingerprint (the bulk loader and ``rewrite_graph`` are
+        not atomic), which only the next ingest drops (``repair``), and readers warn of it until then."""
         marker = self._unfinished_marker()
         if marker is not None:
             marker.touch()
@@ -127,7 +144,8 @@ class Store:
 
     @property
     def unfinished(self) -> bool:
-        """An ingest stopped before it finished writing (killed, or failed): some documents may be half-written."""
+        """An ingest or check stopped before it finished writing (killed, or failed): part of the graph may be
+        half-written."""
         marker = self._unfinished_marker()
         return marker is not None and marker.exists()
 
@@ -135,10 +153,12 @@ class Store:
         return None if self.path is None else self.path.parent / f"{self.path.name}.unfinished"
 
     def repair(self) -> list[ox.NamedNode]:
-        """Drop the document graphs an interrupted write left without a fingerprint; they are ingested again."""
+        """Drop the document graphs an interrupted write left without a fingerprint (they are ingested again), and
+        an inferred graph so left (until the next check)."""
         whole = self.fingerprints()
         broken = [g for g in self._db.named_graphs()
-                  if isinstance(g, ox.NamedNode) and g.value.startswith(DOCUMENT_PREFIX) and g not in whole]
+                  if isinstance(g, ox.NamedNode) and (g.value.startswith(DOCUMENT_PREFIX) or g == INFERRED_GRAPH)
+                  and g not in whole]
         for graph in broken:
             self._db.remove_graph(graph)
         return broken
@@ -215,6 +235,13 @@ def _lock(path: Path, exclusive: bool):
         raise UserError(f"store {path}: another alliance-kg process is writing to it (an ingest or check); try "
                         "again when it has finished") from None
     return handle
+
+
+def chunked(items: Iterable, size: int):
+    """``items`` in lists of ``size`` (the last one shorter), taken as they come."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def fingerprint(*texts: str) -> str:

@@ -296,6 +296,6 @@ def check(store: Store) -> CheckReport:
            if ox.NamedNode(o) not in trivial and not s.startswith("http://inferrences")}
     new = {t for t in new if t.predicate != RDFS.subClassOf and (t.predicate == RDF.type or t.subject != t.object)}
     new |= _closure(layer, new)
-    store.replace_graph(INFERRED_GRAPH, inferred_quads(layer, classes, new))
-    store.flush()
+    with store.writing():
+        store.rewrite_graph(INFERRED_GRAPH, inferred_quads(layer, classes, new))
     return CheckReport(True, len(layer), inferred=len(new))

@@ -33,8 +33,8 @@ ANSWER_FORMATS = click.Choice([fmt.TABLE, fmt.JSON, fmt.CSV])
 def _open(ctx: click.Context, write: bool = False) -> Store:
     store = Store(ctx.obj["store"], read_only=not write)
     if store.unfinished and not write:
-        click.echo(f"warning: store {store.path}: an ingest stopped before it finished, so some documents may be "
-                   "half-written; run 'alliance-kg ingest' again to repair it", err=True)
+        click.echo(f"warning: store {store.path}: an ingest or check stopped before it finished, so part of the graph "
+                   "may be half-written; run 'alliance-kg ingest' again to repair it", err=True)
     return store
 
 

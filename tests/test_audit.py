@@ -116,6 +116,35 @@ def test_checking_twice_replaces_the_inferred_graph(checked):
     assert len(Store(path, read_only=True)) == before
 
 
+def test_a_check_that_stops_while_writing_leaves_readers_warned_until_an_ingest_repairs_it(seed_store_path, tmp_path,
+                                                                                          monkeypatch):
+    """The inferred graph is written a batch at a time (one transaction would hold it all in memory), its
+    fingerprint last: a check stopped half-way is seen, and the next ingest drops what it left."""
+    path = tmp_path / "store"
+    shutil.copytree(seed_store_path, path)
+    rewrite = Store.rewrite_graph
+
+    def stopped(self, graph, quads, batch=50_000):  # as if killed after two batches of ten
+        def until_killed():
+            for i, quad in enumerate(quads):
+                if i == 25:
+                    raise OSError("killed")
+                yield quad
+        rewrite(self, graph, until_killed(), batch=10)
+
+    monkeypatch.setattr(Store, "rewrite_graph", stopped)
+    with pytest.raises(OSError):
+        invoke("--store", path, "check")
+    monkeypatch.undo()
+    inferred = lambda: len(list(Store(path, read_only=True).graph_quads(INFERRED_GRAPH)))
+    assert inferred() == 20
+    stats = lambda: CliRunner().invoke(cli, ["--store", str(path), "stats"])
+    assert "an ingest or check stopped before it finished" in stats().stderr
+    ingested = invoke("--store", path, "ingest", ARTICLES, "--format", "json")
+    assert json.loads(ingested.stdout)["unchanged"] == len(list(ARTICLES.glob("*.txt")))
+    assert inferred() == 0 and stats().stderr == ""
+
+
 def claims_about(path, *params, entity="Russia") -> list[dict]:
     args = [a for param in (f"entity={entity}", *params) for a in ("--param", param)]
     result = invoke("--store", path, "query", "claims-about", *args, "--format", "json")

@@ -178,7 +178,7 @@ def test_readers_are_warned_of_a_run_that_stopped_half_way_until_an_ingest_repai
     monkeypatch.undo()
     ask = lambda: CliRunner().invoke(cli, ["--store", str(store_path), "ask", "who aligned with Russia?"])
     warned = ask()
-    assert warned.exit_code == 0 and warned.stderr.startswith(f"warning: store {store_path}: an ingest stopped before")
+    assert warned.exit_code == 0 and warned.stderr.startswith(f"warning: store {store_path}: an ingest or check stopped before")
     assert len(warned.stderr.splitlines()) == 1 and "alliance-kg ingest" in warned.stderr
     assert json.loads(ingest(store_path, articles_copy).stdout)["added"] == 1
     assert ask().stderr == ""
