@@ -8,8 +8,8 @@ from __future__ import annotations
 import fcntl
 import hashlib
 from contextlib import contextmanager
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Protocol
 
@@ -48,15 +48,17 @@ class GraphStore(Protocol):
 class Store:
     """A dataset on disk (or in memory when ``path`` is None)."""
 
-    def __init__(self, path: Path | None = None, read_only: bool = False):
+    def __init__(self, path: Path | None = None, read_only: bool = False, create: bool = True):
+        """``create``: a writer makes the store when there is none yet (ingest does; check or compact would only
+        make an empty one)."""
         self.path = path
         self._lock = None
         try:
             if path is None:
                 self._db = ox.Store()
+            elif not path.exists() and (read_only or not create):
+                raise UserError(f"store {path}: no store there yet (run 'alliance-kg ingest' first)")
             elif read_only:
-                if not path.exists():
-                    raise UserError(f"store {path}: no store there yet (run 'alliance-kg ingest' first)")
                 self._lock = _lock(path, exclusive=False)
                 self._db = ox.Store.read_only(str(path))
             else:

@@ -30,8 +30,8 @@ EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nqu
 ANSWER_FORMATS = click.Choice([fmt.TABLE, fmt.JSON, fmt.CSV])
 
 
-def _open(ctx: click.Context, write: bool = False) -> Store:
-    store = Store(ctx.obj["store"], read_only=not write)
+def _open(ctx: click.Context, write: bool = False, create: bool = False) -> Store:
+    store = Store(ctx.obj["store"], read_only=not write, create=create)
     if store.unfinished and not write:
         click.echo(f"warning: store {store.path}: an ingest or check stopped before it finished, so part of the graph "
                    "may be half-written; run 'alliance-kg ingest' again to repair it", err=True)
@@ -168,7 +168,7 @@ def ingest(ctx, paths, pattern_dirs, jobs, max_size, compact, output):
     articles = find_articles(paths)
     started = time.monotonic()
     rate = lambda _: f"{bar.pos / max(time.monotonic() - started, 1e-9):,.0f} files/s" if bar.pos else ""
-    with _open(ctx, write=True) as store, click.progressbar(
+    with _open(ctx, write=True, create=True) as store, click.progressbar(
             length=len(articles), label="Ingesting", file=sys.stderr, show_pos=True, show_eta=True,
             item_show_func=rate, hidden=not sys.stderr.isatty()) as bar:
         report = ingest_articles(articles, store, tuple(pattern_dirs), progress=lambda rel: bar.update(1, rel),
@@ -441,8 +441,6 @@ def compact(ctx):
     Example:
       alliance-kg compact
     """
-    if not ctx.obj["store"].exists():
-        raise UserError(f"store {ctx.obj['store']}: no store there yet (run 'alliance-kg ingest' first)")
     started = time.perf_counter()
     with _open(ctx, write=True) as store:
         store.compact()
