@@ -9,7 +9,7 @@ bound as an RDF term, never pasted into the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -36,6 +36,7 @@ class SparqlFile:
     params: tuple[Param, ...]
     example: str
     text: str  # the query with the project's PREFIX lines in front
+    header: dict[str, list[str]] = field(default_factory=dict, compare=False)  # every "# key: value" line, by key
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -58,13 +59,33 @@ def parse(name: str, text: str) -> SparqlFile:
             raise ValueError(f"{name}: param {m['name']} is not a variable of the query")
         params.append(Param(m["name"], m["kind"], m["need"] == "required", m["help"]))
     return SparqlFile(name, header.get("title", [name])[0], " ".join(header.get("description", [])),
-                      tuple(params), header.get("example", [""])[0], sparql_prologue() + text)
+                      tuple(params), header.get("example", [""])[0], sparql_prologue() + text, header)
 
 
 def _load(folder: str) -> dict[str, SparqlFile]:
     root = resources.files("queries").joinpath(folder)
     files = sorted((f for f in root.iterdir() if f.name.endswith(".rq")), key=lambda f: f.name)
     return {f.name[:-3]: parse(f.name[:-3], f.read_text("utf-8")) for f in files}
+
+
+@dataclass(frozen=True)
+class PageKeys:
+    """How to read a canned query's answers a page at a time (``queries/pages/NAME.rq``): ``query`` lists its
+    answers in order, with the values of the columns named in ``answer`` (those that tell one answer of the
+    canned query from another); the page's values of the variables named in ``binds`` go in place of the canned
+    query's ``# PAGE`` line, so that it reads the evidence of those answers alone. It takes the canned query's
+    parameters, declared there."""
+
+    query: SparqlFile
+    answer: tuple[str, ...]
+    binds: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def pages() -> dict[str, PageKeys]:
+    """The page readers of the canned queries that have one, by the canned query's name."""
+    return {name: PageKeys(query, tuple(query.header["answer"][0].split()), tuple(query.header["binds"][0].split()))
+            for name, query in _load("pages").items()}
 
 
 @lru_cache(maxsize=1)

@@ -111,6 +111,19 @@ def _param_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+def page_options(command):
+    """--limit, --offset and --all: which of a query's answers to show."""
+    for option in reversed([
+        click.option("--limit", type=click.IntRange(min=1), default=runner.PAGE_SIZE, show_default=True,
+                     help="Show at most this many answers."),
+        click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="Skip this many answers first (the next page: the last --offset plus --limit)."),
+        click.option("--all", "everything", is_flag=True, help="Show every answer (however many)."),
+    ]):
+        command = option(command)
+    return command
+
+
 def _echo_answer(answer: runner.Answer, output: str):
     if output == fmt.JSON:
         click.echo(fmt.answer_json(answer))
@@ -118,6 +131,9 @@ def _echo_answer(answer: runner.Answer, output: str):
         click.echo(fmt.answer_csv(answer))
     else:
         click.echo(fmt.answer_table(answer))
+    note = fmt.page_note(answer)
+    if note:
+        click.echo(note, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -193,8 +209,9 @@ def ingest(ctx, paths, pattern_dirs, jobs, max_size, compact, output):
 @cli.command()
 @click.argument("question")
 @click.option("--format", "output", type=ANSWER_FORMATS, default=fmt.TABLE, show_default=True)
+@page_options
 @click.pass_context
-def ask(ctx, question, output):
+def ask(ctx, question, output, limit, offset, everything):
     """Answer a question in plain words, with the sentences that support each answer.
 
     A question that matches no known form gets the list of forms, with examples, and exit status 1.
@@ -204,22 +221,26 @@ def ask(ctx, question, output):
       alliance-kg ask "who aligned with Russia after 2022?" --format json
     """
     name, params = questions.match(question)
-    _echo_answer(runner.run(_open_for_queries(ctx), name, params), output)
+    _echo_answer(runner.run(_open_for_queries(ctx), name, params, offset, None if everything else limit), output)
 
 
 @cli.command()
 @click.argument("name")
 @click.option("--param", "pairs", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "output", type=ANSWER_FORMATS, default=fmt.TABLE, show_default=True)
+@page_options
 @click.pass_context
-def query(ctx, name, pairs, output):
+def query(ctx, name, pairs, output, limit, offset, everything):
     """Run canned query NAME ('alliance-kg queries' lists them).
+
+    Answers come a page at a time (--limit, --offset); --all shows every one.
 
     \b
     Example:
       alliance-kg query aligned-with --param state=Russia --param after=2022
     """
-    _echo_answer(runner.run(_open_for_queries(ctx), name, _param_pairs(pairs)), output)
+    answer = runner.run(_open_for_queries(ctx), name, _param_pairs(pairs), offset, None if everything else limit)
+    _echo_answer(answer, output)
 
 
 @cli.command("queries")

@@ -51,8 +51,19 @@ def answer_table(answer: Answer, evidence_lines: int = 3) -> str:
 
 
 def answer_json(answer: Answer) -> str:
-    return json.dumps({"query": answer.query, "params": answer.params, "rows": answer.rows},
-                      ensure_ascii=False, indent=2)
+    return json.dumps({"query": answer.query, "params": answer.params, "offset": answer.offset,
+                       "total": answer.total, "rows": answer.rows}, ensure_ascii=False, indent=2)
+
+
+def page_note(answer: Answer) -> str | None:
+    """What a page leaves out, and the options that show it (None when it shows every answer)."""
+    shown = len(answer.rows)
+    if answer.offset + shown >= answer.total and (shown or not answer.offset):
+        return None if not answer.offset else f"answers {answer.offset + 1}–{answer.offset + shown} of {answer.total}"
+    if not shown:
+        return f"no answers from --offset {answer.offset} on: there are {answer.total}"
+    return (f"answers {answer.offset + 1}–{answer.offset + shown} of {answer.total}; "
+            f"the next ones: --offset {answer.offset + shown}; all of them: --all")
 
 
 def answer_csv(answer: Answer) -> str:

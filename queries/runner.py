@@ -7,6 +7,10 @@ parameters: there the engine plans with them, and a filter on them applies as ea
 text a user typed is never spliced into the query, and the same bound query runs unchanged on any SPARQL 1.1
 store.
 
+Paging: ``run`` can return a page of the answers (``limit`` of them from the ``offset``-th on). A canned query with a
+page reader (``catalog.pages``) lists its answers without evidence first, and reads the evidence of the page's
+answers alone, bound as RDF terms in place of its ``# PAGE`` line; any other is run whole and cut.
+
 Grouping: a query returns one row per piece of evidence. Columns named in ``EVIDENCE_COLUMNS`` describe that
 evidence; all other columns identify the answer. Rows with the same answer merge into one answer that lists
 all its evidence, counts its distinct sources, and takes the earliest stated date (else the earliest
@@ -25,16 +29,18 @@ from ingest.errors import UserError, quoted
 from ingest.store import Rows, Store
 from ontology.terms import AK, INFERRED_GRAPH, NO_GRAPH, XSD
 
-from .catalog import SparqlFile, canned
+from .catalog import PageKeys, SparqlFile, canned, pages
 from .catalog import stats as stats_query
 
 EVIDENCE_COLUMNS = ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim", "source", "start",
                     "end", "quote")
+PAGE_SIZE = 20  # answers the command line shows at a time unless told otherwise
 _BASIS_ORDER = {"stated": 0, "reported": 1, "not-before": 2}
 _STANCES = {"aligned": AK.Aligned, "opposed": AK.Opposed, "neutral": AK.Neutral}
 _YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _MARK = re.compile(r"^([ \t]*)# PARAMETERS[ \t]*$", re.MULTILINE)
+_PAGE = re.compile(r"^([ \t]*)# PAGE[ \t]*$", re.MULTILINE)
 
 
 @dataclass
@@ -43,6 +49,8 @@ class Answer:
     params: dict[str, str]
     columns: list[str]  # the answer columns, then date, date_basis, hedged, sources
     rows: list[dict]
+    offset: int = 0  # of the first of ``rows`` among all the answers
+    total: int = 0  # answers in all
 
 
 def get_query(name: str) -> SparqlFile:
@@ -159,18 +167,51 @@ def group(rows: Rows) -> tuple[list[str], list[dict]]:
     return keys + ["date", "date_basis", "hedged", "sources"], list(answers.values())
 
 
-def run(store: Store, name: str, raw: dict[str, str]) -> Answer:
-    """Run canned query ``name`` with user parameters ``raw`` and return grouped answers."""
-    columns, answers = group(run_flat(store, name, raw))
-    return Answer(name, {k: v for k, v in raw.items() if v}, columns, answers)
+def run(store: Store, name: str, raw: dict[str, str], offset: int = 0, limit: int | None = None) -> Answer:
+    """Run canned query ``name`` with user parameters ``raw`` and return its grouped answers: ``limit`` of them
+    (None: all) from the ``offset``-th on, in the query's order."""
+    query = get_query(name)
+    terms = bind_params(query, raw)
+    shown = {k: v for k, v in raw.items() if v}
+    reader = pages().get(name)
+    if limit is None or reader is None:
+        columns, answers = group(_select(store, query, terms))
+        end = None if limit is None else offset + limit
+        return Answer(name, shown, columns, answers[offset:end], offset, len(answers))
+    listed = store.select(bound_text(reader.query, terms)).rows
+    order = list(dict.fromkeys(_values(row, reader.answer) for row in listed))  # each answer once, in order
+    page = set(order[offset:offset + limit])
+    binds = list(dict.fromkeys(tuple(row[c] for c in reader.binds) for row in listed
+                               if _values(row, reader.answer) in page))
+    columns, answers = group(_select(store, query, terms, (reader, binds)))
+    found = {tuple(a[c] for c in reader.answer): a for a in answers}
+    return Answer(name, shown, columns, [found[k] for k in order[offset:offset + limit] if k in found], offset,
+                  len(order))
+
+
+def _values(row: dict, columns: tuple[str, ...]) -> tuple:
+    return tuple(python_value(row.get(c)) for c in columns)
+
+
+def paged_text(text: str, reader: PageKeys, binds: list[tuple]) -> str:
+    """``text`` with a ``VALUES`` block of the page's ``binds`` (RDF terms, or None for unbound) in place of its
+    ``# PAGE`` line."""
+    rows = " ".join("(" + " ".join("UNDEF" if t is None else str(t) for t in row) + ")" for row in binds)
+    block = f"VALUES ({' '.join(f'?{c}' for c in reader.binds)}) {{ {rows} }}"
+    return _PAGE.sub(lambda m: m[1] + block, text)
+
+
+def _select(store: Store, query: SparqlFile, terms: dict, page: tuple[PageKeys, list[tuple]] | None = None) -> Rows:
+    """The rows of ``query`` with ``terms`` bound (and a page's values, if given), parameter columns left out."""
+    text = bound_text(query, terms)
+    rows = store.select(text if page is None else paged_text(text, *page))
+    return Rows([c for c in rows.columns if c not in terms], rows.rows)
 
 
 def run_flat(store: Store, name: str, raw: dict[str, str]) -> Rows:
     """Run a canned query and return its rows as they come, one per row of the result."""
     query = get_query(name)
-    terms = bind_params(query, raw)
-    rows = store.select(bound_text(query, terms))
-    return Rows([c for c in rows.columns if c not in terms], rows.rows)
+    return _select(store, query, bind_params(query, raw))
 
 
 CLAIM_FIELDS = ("type", "subject", "object", "subject_id", "object_id", "date", "place", "quantity", "hedged",
