@@ -72,19 +72,19 @@ def _load(folder: str) -> dict[str, SparqlFile]:
 class PageKeys:
     """How to read a canned query's answers a page at a time (``queries/pages/NAME.rq``): ``query`` lists its
     answers in order, with the values of the columns named in ``answer`` (those that tell one answer of the
-    canned query from another); the page's values of the variables named in ``binds`` go in place of the canned
-    query's ``# PAGE`` line, so that it reads the evidence of those answers alone. It takes the canned query's
-    parameters, declared there."""
+    canned query from another) and of the variable ``binds``; the canned query keeps, where its ``# PAGE`` lines
+    are, the rows whose ``binds`` has one of the page's values, so that it reads the evidence of those answers
+    alone. It takes the canned query's parameters, declared there."""
 
     query: SparqlFile
     answer: tuple[str, ...]
-    binds: tuple[str, ...]
+    binds: str
 
 
 @lru_cache(maxsize=1)
 def pages() -> dict[str, PageKeys]:
     """The page readers of the canned queries that have one, by the canned query's name."""
-    return {name: PageKeys(query, tuple(query.header["answer"][0].split()), tuple(query.header["binds"][0].split()))
+    return {name: PageKeys(query, tuple(query.header["answer"][0].split()), query.header["binds"][0].strip())
             for name, query in _load("pages").items()}
 
 

@@ -40,7 +40,7 @@ _STANCES = {"aligned": AK.Aligned, "opposed": AK.Opposed, "neutral": AK.Neutral}
 _YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _MARK = re.compile(r"^([ \t]*)# PARAMETERS[ \t]*$", re.MULTILINE)
-_PAGE = re.compile(r"^([ \t]*)# PAGE[ \t]*$", re.MULTILINE)
+_PAGE = re.compile(r"^([ \t]*)# PAGE (VALUES|FILTER)[ \t]*$", re.MULTILINE)
 
 
 @dataclass
@@ -181,9 +181,8 @@ def run(store: Store, name: str, raw: dict[str, str], offset: int = 0, limit: in
     listed = store.select(bound_text(reader.query, terms)).rows
     order = list(dict.fromkeys(_values(row, reader.answer) for row in listed))  # each answer once, in order
     page = set(order[offset:offset + limit])
-    binds = list(dict.fromkeys(tuple(row[c] for c in reader.binds) for row in listed
-                               if _values(row, reader.answer) in page))
-    columns, answers = group(_select(store, query, terms, (reader, binds)))
+    values = list(dict.fromkeys(row[reader.binds] for row in listed if _values(row, reader.answer) in page))
+    columns, answers = group(_select(store, query, terms, (reader, values)))
     found = {tuple(a[c] for c in reader.answer): a for a in answers}
     return Answer(name, shown, columns, [found[k] for k in order[offset:offset + limit] if k in found], offset,
                   len(order))
@@ -193,15 +192,18 @@ def _values(row: dict, columns: tuple[str, ...]) -> tuple:
     return tuple(python_value(row.get(c)) for c in columns)
 
 
-def paged_text(text: str, reader: PageKeys, binds: list[tuple]) -> str:
-    """``text`` with a ``VALUES`` block of the page's ``binds`` (RDF terms, or None for unbound) in place of its
-    ``# PAGE`` line."""
-    rows = " ".join("(" + " ".join("UNDEF" if t is None else str(t) for t in row) + ")" for row in binds)
-    block = f"VALUES ({' '.join(f'?{c}' for c in reader.binds)}) {{ {rows} }}"
-    return _PAGE.sub(lambda m: m[1] + block, text)
+def paged_text(text: str, reader: PageKeys, values: list) -> str:
+    """``text`` keeping the rows whose variable ``reader.binds`` has one of the page's ``values`` (RDF terms), as
+    each of its page lines asks: ``# PAGE VALUES`` becomes a ``VALUES`` block, which the engine starts from, and
+    ``# PAGE FILTER`` a filter, which it applies as soon as the variable is bound (a query that must start from
+    its parameters would join a ``VALUES`` block only after reading every row)."""
+    terms = [str(v) for v in values]
+    block = {"VALUES": f"VALUES ?{reader.binds} {{ {' '.join(terms)} }}",
+             "FILTER": f"FILTER(?{reader.binds} IN ({', '.join(terms)}))"}
+    return _PAGE.sub(lambda m: m[1] + block[m[2]], text)
 
 
-def _select(store: Store, query: SparqlFile, terms: dict, page: tuple[PageKeys, list[tuple]] | None = None) -> Rows:
+def _select(store: Store, query: SparqlFile, terms: dict, page: tuple[PageKeys, list] | None = None) -> Rows:
     """The rows of ``query`` with ``terms`` bound (and a page's values, if given), parameter columns left out."""
     text = bound_text(query, terms)
     rows = store.select(text if page is None else paged_text(text, *page))

@@ -16,7 +16,9 @@ ARTICLES = Path(__file__).parents[1] / "data" / "articles"
 
 # parameter sets that reach each filter of a page reader (the generated corpus dates its articles 2015 to 2026)
 VARIANTS = {"neutral": [{}, {"after": "2020"}, {"before": "2019-06"}, {"after": "2017", "before": "2025"},
-                        {"toward": "Russia"}, {"toward": "Russia", "after": "2021"}]}
+                        {"toward": "Russia"}, {"toward": "Russia", "after": "2021"}],
+            "claims-about": [{"entity": "Russia"}, {"entity": "Belarus"}, {"entity": "Vladimir Putin"},
+                             {"entity": "NATO"}]}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,7 @@ def test_every_page_reader_belongs_to_a_canned_query_and_names_its_answer_column
         answer = runner.run(seed_store, name, EXPECTED[name][0])
         keys = [c for c in answer.columns if c not in ("date", "date_basis", "hedged", "sources")]
         assert sorted(reader.answer) == sorted(keys), name
-        assert "# PAGE" in canned()[name].text, name
+        assert "# PAGE " in canned()[name].text, name
 
 
 @pytest.mark.parametrize("name", sorted(canned()))
@@ -62,7 +64,7 @@ def test_a_page_reader_reads_only_the_evidence_of_its_page(corpus_store):
     query, reader = canned()["neutral"], pages()["neutral"]
     first = runner.run(corpus_store, "neutral", {}, limit=1).rows[0]
     rows = corpus_store.select(runner.paged_text(runner.bound_text(query, runner.bind_params(query, {})), reader,
-                                                 [(runner.resolve_entity(first["entity_id"]),)])).rows
+                                                 [runner.resolve_entity(first["entity_id"])])).rows
     assert rows and {r["entity_id"].value for r in rows} == {first["entity_id"]}
 
 
