@@ -178,10 +178,11 @@ def run(store: Store, name: str, raw: dict[str, str], offset: int = 0, limit: in
         columns, answers = group(_select(store, query, terms))
         end = None if limit is None else offset + limit
         return Answer(name, shown, columns, answers[offset:end], offset, len(answers))
-    listed = store.select(bound_text(reader.query, terms)).rows
-    order = list(dict.fromkeys(_values(row, reader.answer) for row in listed))  # each answer once, in order
+    listed = [(_values(row, reader.answer), row[reader.binds])
+              for row in store.select(bound_text(reader.query, terms)).rows]
+    order = list(dict.fromkeys(key for key, _ in listed))  # each answer once, in order
     page = set(order[offset:offset + limit])
-    values = list(dict.fromkeys(row[reader.binds] for row in listed if _values(row, reader.answer) in page))
+    values = list(dict.fromkeys(value for key, value in listed if key in page))
     columns, answers = group(_select(store, query, terms, (reader, values)))
     found = {tuple(a[c] for c in reader.answer): a for a in answers}
     return Answer(name, shown, columns, [found[k] for k in order[offset:offset + limit] if k in found], offset,

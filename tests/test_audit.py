@@ -12,7 +12,7 @@ from conftest import ARTICLES
 from ingest.store import Store
 from ontology.terms import AK, AKT, DCTERMS, ID, INFERRED_GRAPH, OA, OWL, RDF, XSD, sparql_prologue
 from ontology.validation import violations
-from queries import audit
+from queries import audit, runner
 from queries.cli import cli
 
 SEED_DOC = "000_612de2d6d769fa05.txt"
@@ -333,3 +333,15 @@ def test_headline_evidence_reaches_the_sentences_through_the_derivation_rule(see
             assert chain.rows[0]["result"].value == "true", evidence
             text = (ARTICLES / evidence["source"]).read_text("utf-8")
             assert text[evidence["start"]:evidence["end"]] == evidence["quote"]
+
+
+@pytest.mark.parametrize("entity", ["Russia", "Belarus", "Vladimir Putin"])
+def test_pages_of_claims_about_with_inferences_are_the_whole_answer(checked, entity):
+    path, _ = checked
+    with Store(path, read_only=True) as store:
+        params = {"entity": entity, "inferred": "yes"}
+        whole = runner.run(store, "claims-about", params)
+        assert inferred_evidence(whole.rows) or entity == "Vladimir Putin"
+        pages = [row for offset in range(0, whole.total, 2)
+                 for row in runner.run(store, "claims-about", params, offset=offset, limit=2).rows]
+    assert pages == whole.rows
