@@ -954,7 +954,12 @@ def _round(value, digits):
 
 
 def _count(n: float) -> str:
-    return f"{n / 1e6:.3g}M" if n >= 1e6 else f"{n / 1e3:.3g}k" if n >= 1e3 else f"{n:g}"
+    """A count in three figures: 999,938 reads 1M (not 1e+03k), 10,096,339 10.1M."""
+    for unit, scale in (("M", 1e6), ("k", 1e3)):
+        shown = float(f"{n / scale:.3g}")
+        if shown >= 1:
+            return f"{shown:g}{unit}"
+    return f"{n:g}"
 
 
 def _settings_dict(s: Settings) -> dict:
@@ -1104,7 +1109,10 @@ def report_text(r: BenchResult) -> str:
         if rd:
             columns += [f"rdflib {_count(rd['triples'])}", "ratio"]
             for name, row in rows.items():
-                q = rd_by.get(name, {})
+                q = rd_by.get(name)
+                if q is None:  # a first page: rdflib runs the whole answers only
+                    row += ["—", "—"]
+                    continue
                 ratio = (_times(q["ratio"]) if q.get("ratio") is not None else
                          ">=" + _times(q["ratio_at_least"]) if q.get("ratio_at_least") is not None else "—")
                 row += [_ms(q.get("median_ms"), rd["timeout_s"], q.get("error")), ratio]

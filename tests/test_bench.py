@@ -96,3 +96,9 @@ def test_options_are_read_and_checked():
     assert result.exit_code == 2 and "unknown phase nothing" in result.stderr
     result = CliRunner().invoke(cli, ["bench", "--query-triples", "lots"])
     assert result.exit_code == 2 and "--query-triples: 'lots' is not a number" in result.stderr
+
+
+def test_counts_read_in_three_figures():
+    from bench.run import _count
+    assert [_count(n) for n in (999_938, 10_096_339, 20_000, 999_499, 9_999, 999)] == \
+        ["1M", "10.1M", "20k", "999k", "10k", "999"]
