@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from bench.run import PAGE_SUFFIX, Settings, _run_queries, choose_params, settings_from_options
+from bench.run import PAGE_SUFFIX, Settings, _count, _run_queries, choose_params, settings_from_options
 from ingest.store import Store
 from queries.catalog import canned
 from queries.cli import cli
@@ -99,6 +99,5 @@ def test_options_are_read_and_checked():
 
 
 def test_counts_read_in_three_figures():
-    from bench.run import _count
     assert [_count(n) for n in (999_938, 10_096_339, 20_000, 999_499, 9_999, 999)] == \
         ["1M", "10.1M", "20k", "999k", "10k", "999"]
