@@ -525,9 +525,9 @@ def example_params(query) -> dict[str, str]:
 
 
 def choose_params(store) -> list[tuple[str, dict[str, str], str, dict[str, str]]]:
-    """(name, parameters as labels, bound query text, parameters as passed) for every canned query. Each query gets the parameters its
-    example uses; entity parameters get the entity most frequent in that role in this store (so the answer is
-    as large as a popular question's), other values are the example's."""
+    """(name, parameters as labels, bound query text, parameters as passed) for every canned query. Each query
+    gets the parameters its example uses; entity parameters get the entity most frequent in that role in this
+    store (so the answer is as large as a popular question's), other values are the example's."""
     from ingest import gazetteer
     from ontology.terms import sparql_prologue
     from queries.catalog import canned

@@ -57,13 +57,12 @@ def answer_json(answer: Answer) -> str:
 
 def page_note(answer: Answer) -> str | None:
     """What a page leaves out, and the options that show it (None when it shows every answer)."""
-    shown = len(answer.rows)
-    if answer.offset + shown >= answer.total and (shown or not answer.offset):
-        return None if not answer.offset else f"answers {answer.offset + 1}–{answer.offset + shown} of {answer.total}"
-    if not shown:
-        return f"no answers from --offset {answer.offset} on: there are {answer.total}"
-    return (f"answers {answer.offset + 1}–{answer.offset + shown} of {answer.total}; "
-            f"the next ones: --offset {answer.offset + shown}; all of them: --all")
+    first, last, total = answer.offset + 1, answer.offset + len(answer.rows), answer.total
+    if not answer.rows and answer.offset:
+        return f"no answers from --offset {answer.offset} on: there are {total}"
+    if last < total:
+        return f"answers {first}–{last} of {total}; the next ones: --offset {last}; all of them: --all"
+    return f"answers {first}–{last} of {total}" if answer.offset else None
 
 
 def answer_csv(answer: Answer) -> str:

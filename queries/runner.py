@@ -7,9 +7,11 @@ parameters: there the engine plans with them, and a filter on them applies as ea
 text a user typed is never spliced into the query, and the same bound query runs unchanged on any SPARQL 1.1
 store.
 
-Paging: ``run`` can return a page of the answers (``limit`` of them from the ``offset``-th on). A canned query with a
-page reader (``catalog.pages``) lists its answers without evidence first, and reads the evidence of the page's
-answers alone, bound as RDF terms in place of its ``# PAGE`` line; any other is run whole and cut.
+Paging: ``run`` can return a page of the answers (``limit`` of them from the ``offset``-th on). A canned query
+with a page reader (``catalog.pages``) lists its answers in order without their evidence first; the canned query
+then reads the evidence of the page's answers alone, their values given as RDF terms (serialised by pyoxigraph,
+as parameters are) where its ``# PAGE VALUES`` or ``# PAGE FILTER`` lines say. Any other query is run whole and
+cut. Either way the pages of a query put together are its whole answer.
 
 Grouping: a query returns one row per piece of evidence. Columns named in ``EVIDENCE_COLUMNS`` describe that
 evidence; all other columns identify the answer. Rows with the same answer merge into one answer that lists
