@@ -183,12 +183,12 @@ def run(store: Store, name: str, raw: dict[str, str], offset: int = 0, limit: in
     listed = [(_values(row, reader.answer), row[reader.binds])
               for row in store.select(bound_text(reader.query, terms)).rows]
     order = list(dict.fromkeys(key for key, _ in listed))  # each answer once, in order
-    page = set(order[offset:offset + limit])
-    values = list(dict.fromkeys(value for key, value in listed if key in page))
+    page = order[offset:offset + limit]
+    on_page = set(page)
+    values = list(dict.fromkeys(value for key, value in listed if key in on_page))
     columns, answers = group(_select(store, query, terms, (reader, values)))
     found = {tuple(a[c] for c in reader.answer): a for a in answers}
-    return Answer(name, shown, columns, [found[k] for k in order[offset:offset + limit] if k in found], offset,
-                  len(order))
+    return Answer(name, shown, columns, [found[k] for k in page if k in found], offset, len(order))
 
 
 def _values(row: dict, columns: tuple[str, ...]) -> tuple:

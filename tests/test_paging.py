@@ -1,18 +1,16 @@
 """Answers a page at a time: every page of a canned query holds exactly the answers the whole answer holds there,
 whether the query reads its pages through a page reader (queries/pages/) or is run whole and cut."""
 import json
-from pathlib import Path
 
 import pytest
 
 from bench.corpus import generate
+from conftest import ARTICLES
 from ingest.pipeline import ingest
 from ingest.store import Store
 from queries import runner
 from queries.catalog import canned, pages
 from test_queries import EXPECTED
-
-ARTICLES = Path(__file__).parents[1] / "data" / "articles"
 
 # parameter sets that reach each filter of a page reader (the generated corpus dates its articles 2015 to 2026)
 VARIANTS = {"neutral": [{}, {"after": "2020"}, {"before": "2019-06"}, {"after": "2017", "before": "2025"},
