@@ -117,6 +117,7 @@ class QueryScale:
     peak_rss_mib: float | None  # the process running the queries
     queries: list[QueryTiming] = field(default_factory=list)
     paused_s: float = 0.0  # time the query process was stopped by another program (not counted in timeouts)
+    lookup_us: float | None = None  # one index lookup in this store (see _lookup_us)
 
 
 @dataclass
@@ -435,6 +436,7 @@ def _task_queries(args: dict, emit):
         from queries.runner import PAGE_SIZE
         from queries.runner import run as run_canned
         store = Store(Path(args["store"]), read_only=True)
+        emit(lookup_us=_lookup_us(Path(args["store"])))
         run = lambda text: (len(store.select(text).rows) if isinstance(text, str) else
                             len(run_canned(store, text["page"], text["raw"], limit=PAGE_SIZE).rows))
 
@@ -466,6 +468,25 @@ def _task_queries(args: dict, emit):
             emit(error=name, message=f"{type(e).__name__}: {e}"[:500])
         emit(done=name)
     emit(result={"peak_rss_mib": _peak_rss_mib()})
+
+
+def _lookup_us(path: Path, count: int = 2000) -> float:
+    """Microseconds one index lookup takes in the store at ``path`` (a claim's event: one subject, one predicate),
+    the mean over ``count`` claims, read a second time so that the first reading warms the cache as the queries'
+    warm-up does. Queries look up some values per answer row, so this is the floor of a large answer's time."""
+    import pyoxigraph as ox
+
+    from ontology.terms import AK
+
+    store = ox.Store.read_only(str(path))
+    claims = [quad.subject for _, quad in zip(range(count), store.quads_for_pattern(None, AK.asserts, None))]
+    seconds = 0.0
+    for _ in range(2):
+        started = time.perf_counter()
+        for claim in claims:
+            next(iter(store.quads_for_pattern(claim, AK.asserts, None)))
+        seconds = time.perf_counter() - started
+    return seconds / max(1, len(claims)) * 1e6
 
 
 TASKS = {"ingest": _task_ingest, "audit": _task_audit, "queries": _task_queries}
@@ -588,7 +609,7 @@ def _run_queries(engine: str, source: Path, chosen: list[tuple[str, dict, str]],
     params = {name: shown for name, shown, _ in chosen}
     pending = [(name, text) for name, _, text in chosen]
     state: dict[str, dict] = {}
-    extra: dict = {"peak_rss_mib": None, "loaded": None, "paused_s": 0.0}
+    extra: dict = {"peak_rss_mib": None, "loaded": None, "paused_s": 0.0, "lookup_us": None}
     args = {"engine": engine, "runs": runs, "timeout": timeout, "warmup": engine == "oxigraph",
             "store" if engine == "oxigraph" else "nquads": str(source)}
     load_wait = None if engine == "oxigraph" else 3600.0
@@ -606,6 +627,8 @@ def _run_queries(engine: str, source: Path, chosen: list[tuple[str, dict, str]],
                 if "loaded" in message:
                     extra["loaded"] = message["loaded"]
                     wait = patience
+                elif "lookup_us" in message:
+                    extra["lookup_us"] = message["lookup_us"]
                 elif "start" in message:
                     current = message["start"]
                     state[current] = {"times": [], "rows": None, "warm": None, "timed_out": False, "error": None}
@@ -681,6 +704,7 @@ class Bench:
                 self._phase(command, lambda: self.audit(command), command)
         r.seconds = time.perf_counter() - started
         r.machine["load_average_at_end"] = _load_average()
+        r.machine["cpu_reference_ms_at_end"] = _cpu_reference_ms()
         return r
 
     def _phase(self, name: str, action, section: str | None = None):
@@ -811,7 +835,8 @@ class Bench:
                         for t in timings if t.error]
             r.queries.append(QueryScale(target, triples, articles, round(build, 2),
                                         round(sentences / build, 1) if sentences else 0.0,
-                                        _round(extra["peak_rss_mib"], 1), timings, round(extra["paused_s"], 1)))
+                                        _round(extra["peak_rss_mib"], 1), timings, round(extra["paused_s"], 1),
+                                        _round(extra["lookup_us"], 1)))
             self._paused(f"queries at {_count(triples)} triples", extra["paused_s"])
             if index == 0:
                 if "rdflib" in s.skip:
@@ -977,7 +1002,22 @@ def _machine() -> dict:
             return None
     return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
             "pyoxigraph": version("pyoxigraph"), "rdflib": version("rdflib"), "oxigraph": version("oxigraph"),
-            "java": shutil.which("java") is not None, "load_average_at_start": _load_average()}
+            "java": shutil.which("java") is not None, "load_average_at_start": _load_average(),
+            "cpu_reference_ms_at_start": _cpu_reference_ms()}
+
+
+def _cpu_reference_ms(runs: int = 5) -> float:
+    """Milliseconds a fixed pure-Python loop takes here (best of ``runs``): the speed of this machine at the time,
+    measured beside the figures. The same code on the same kind of machine runs faster or slower from one day to
+    the next (a shared host), and ingest is mostly Python, so two runs compare only with this beside them."""
+    best = math.inf
+    for _ in range(runs):
+        started = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
 
 
 def _load_average() -> list[float] | None:
@@ -1063,6 +1103,14 @@ def _load_line(machine: dict) -> str:
             + busy)
 
 
+def _speed_line(machine: dict) -> str:
+    start, end = machine.get("cpu_reference_ms_at_start"), machine.get("cpu_reference_ms_at_end")
+    if start is None:
+        return ""
+    return (f"CPU reference (a fixed Python loop, best of 5; lower is faster, compare runs by it): {start:g} ms at "
+            "start" + (f", {end:g} ms at end" if end is not None else ""))
+
+
 def _times(ratio: float) -> str:
     return f"{ratio:,.1f}x" if ratio < 10 else f"{ratio:,.0f}x"
 
@@ -1076,7 +1124,7 @@ def report_text(r: BenchResult) -> str:
     s = r.settings
     out = [f"alliance-kg bench: {r.corpus.get('articles', 0):,} and {s['small_articles']:,} synthetic articles "
            f"(seed {s['seed']}), {r.machine['cpus']} CPUs, {s['jobs']} processes for 'all cores'; "
-           f"{r.seconds / 60:.1f} min in all", _load_line(r.machine), ""]
+           f"{r.seconds / 60:.1f} min in all", _load_line(r.machine), _speed_line(r.machine), ""]
     out.append("Ingest (text files to stored RDF; peak RSS in MiB)")
     out.append(_table(["corpus", "articles", "processes", "seconds", "sentences/s", "articles/s", "MB/s",
                        "RSS main", "RSS worker", "triples"],
@@ -1121,7 +1169,8 @@ def report_text(r: BenchResult) -> str:
         for scale in r.queries:
             out.append(f"  {_count(scale.triples)}: {scale.triples:,} triples, {scale.articles:,} articles, "
                        f"{scale.queries[0].runs if scale.queries else 0} runs; query process peak RSS "
-                       f"{_mib(scale.peak_rss_mib)} MiB; parameters: "
+                       f"{_mib(scale.peak_rss_mib)} MiB; one index lookup "
+                       + ("—" if scale.lookup_us is None else f"{scale.lookup_us:,.1f} µs") + "; parameters: "
                        + "; ".join(f"{t.name} " + " ".join(f"{k}={v}" for k, v in t.params.items())
                                    for t in scale.queries if t.params))
         if rd:

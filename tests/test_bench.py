@@ -50,6 +50,8 @@ def test_quick_bench_writes_every_section_and_prints_the_tables(tmp_path):
         for name in canned():  # a page holds at most PAGE_SIZE answers, and an answer at least one row
             assert rows[name + PAGE_SUFFIX] <= min(PAGE_SIZE, rows[name]), name
     assert data["queries"][1]["articles"] > data["queries"][0]["articles"]  # the same store, grown
+    assert all(scale["lookup_us"] > 0 for scale in data["queries"])
+    assert data["machine"]["cpu_reference_ms_at_start"] > 0 and data["machine"]["cpu_reference_ms_at_end"] > 0
 
     assert data["rdflib"] == {"skipped": "--skip rdflib"} and data["check"] == {"skipped": "--skip check"}
     assert data["validate"]["result"] == {"violations": 0, "documents": 100} and data["validate"]["seconds"] > 0
@@ -58,7 +60,8 @@ def test_quick_bench_writes_every_section_and_prints_the_tables(tmp_path):
     else:
         assert "skipped" in data["server"]
 
-    for heading in ("Ingest", "Linearity", "Store size", "Canned queries", "check and validate"):
+    for heading in ("CPU reference", "Ingest", "Linearity", "Store size", "Canned queries", "one index lookup",
+                    "check and validate"):
         assert heading in result.stdout
     assert all(name in result.stdout for name in canned())
 
