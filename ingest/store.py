@@ -196,7 +196,7 @@ class Store:
         if not isinstance(solutions, ox.QuerySolutions):
             raise UserError("query: use SELECT or ASK here (CONSTRUCT and DESCRIBE go through 'export')")
         columns = [v.value for v in solutions.variables]
-        return Rows(columns, [{c: s[c] for c in columns} for s in solutions])
+        return Rows(columns, [dict(zip(columns, s)) for s in solutions])  # a solution yields its values in order
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
         """The whole dataset; formats without named graphs get every triple merged."""

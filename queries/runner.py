@@ -142,14 +142,16 @@ def python_value(term):
 def group(rows: Rows) -> tuple[list[str], list[dict]]:
     """Merge evidence rows into answers (see the module docstring)."""
     keys = [c for c in rows.columns if c not in EVIDENCE_COLUMNS]
+    described = [c for c in EVIDENCE_COLUMNS if c in rows.columns]
     answers: dict[tuple, dict] = {}
     seen: set[tuple] = set()
-    for row in rows.rows:
-        values = {c: python_value(v) for c, v in row.items()}
-        key = tuple(values[c] for c in keys)
-        answer = answers.setdefault(key, {**{c: values[c] for c in keys}, "evidence": []})
-        if values.get("source") is not None:
-            evidence = {c: values.get(c) for c in EVIDENCE_COLUMNS if c in values}
+    for row in rows.rows:  # each value converted once: a large answer has tens of thousands of rows
+        key = tuple(python_value(row[c]) for c in keys)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = {**dict(zip(keys, key)), "evidence": []}
+        if row.get("source") is not None:
+            evidence = {c: python_value(row[c]) for c in described}
             identity = (key, *evidence.values())
             if identity not in seen:
                 seen.add(identity)
