@@ -99,6 +99,11 @@ def stats() -> SparqlFile:
     return parse("stats", resources.files("queries").joinpath("stats.rq").read_text("utf-8"))
 
 
+def sources() -> SparqlFile:
+    """Every document's source path, in the claims export's order."""
+    return parse("sources", resources.files("queries").joinpath("sources.rq").read_text("utf-8"))
+
+
 @lru_cache(maxsize=1)
 def rules() -> dict[str, SparqlFile]:
     """The derivation rules (CONSTRUCT), by name."""

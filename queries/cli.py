@@ -305,15 +305,13 @@ def claims(ctx, kind, file, output):
       alliance-kg claims --type deployment --format jsonl
     """
     records = runner.claims(_open_for_queries(ctx), kind, file)
-    if output == fmt.JSONL:
-        if records:
-            click.echo(fmt.rows_jsonl(records))
-    elif output == fmt.JSON:
-        click.echo(fmt.rows_json(records))
-    elif output == fmt.CSV:
-        click.echo(fmt.rows_csv(list(runner.CLAIM_FIELDS), records))
-    else:
-        click.echo(fmt.table(["type", "subject", "object", "date", "hedged", "source", "start", "end"], records))
+    if output == fmt.TABLE:  # column widths need every row
+        click.echo(fmt.table(["type", "subject", "object", "date", "hedged", "source", "start", "end"], list(records)))
+        return
+    pieces = {fmt.JSONL: fmt.jsonl_pieces, fmt.JSON: fmt.json_pieces,
+              fmt.CSV: lambda rows: fmt.csv_pieces(list(runner.CLAIM_FIELDS), rows)}[output]
+    for piece in pieces(records):  # written as the claims are read
+        click.echo(piece, nl=False)
 
 
 @cli.command()

@@ -163,4 +163,4 @@ def evaluate(folder: Path, extra_patterns: tuple[str, ...] = ()) -> Report:
     report = ingest_articles([(folder / s, folder) for s in sources], store, extra_patterns)
     if report.failed:
         raise UserError("; ".join(f"{path}: {reason}" for path, reason in report.failed))
-    return score(gold, claims(store))
+    return score(gold, list(claims(store)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
+from collections.abc import Iterable, Iterator
 
 from .runner import Answer
 
@@ -75,20 +77,45 @@ def answer_csv(answer: Answer) -> str:
     return rows_csv(columns, lines)
 
 
-def rows_csv(columns: list[str], rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({c: ("" if r.get(c) is None else r.get(c)) for c in columns} for r in rows)
-    return buffer.getvalue().rstrip("\n")
+def rows_csv(columns: list[str], rows: Iterable[dict]) -> str:
+    return "".join(csv_pieces(columns, rows)).rstrip("\n")
 
 
-def rows_json(rows: list[dict]) -> str:
+def rows_json(rows) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
-def rows_jsonl(rows: list[dict]) -> str:
-    return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+def rows_jsonl(rows: Iterable[dict]) -> str:
+    return "".join(jsonl_pieces(rows)).rstrip("\n")
+
+
+# The same texts in pieces, a row at a time and each ending with a newline, so that a long listing (the claims
+# export) is written as it is read, never held whole.
+
+def csv_pieces(columns: list[str], rows: Iterable[dict]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: ("" if row.get(c) is None else row.get(c)) for c in columns})
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()  # the header, when there were no rows
+
+
+def json_pieces(rows: Iterable[dict]) -> Iterator[str]:
+    """The JSON array ``rows_json`` writes for a list of rows."""
+    opened = False
+    for row in rows:
+        yield ("," if opened else "[") + "\n" + textwrap.indent(json.dumps(row, ensure_ascii=False, indent=2), "  ")
+        opened = True
+    yield "\n]\n" if opened else "[]\n"
+
+
+def jsonl_pieces(rows: Iterable[dict]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
 def evaluation_table(report: dict) -> str:

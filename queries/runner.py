@@ -21,6 +21,7 @@ publication date, else the earliest lower bound) as its date.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -28,15 +29,18 @@ import pyoxigraph as ox
 from ingest import gazetteer
 from ingest.dates import parse_date
 from ingest.errors import UserError, quoted
-from ingest.store import Rows, Store
+from ingest.store import GraphStore, Rows, Store, chunked
 from ontology.terms import AK, INFERRED_GRAPH, NO_GRAPH, XSD
 
 from .catalog import PageKeys, SparqlFile, canned, pages
+from .catalog import sources as sources_query
 from .catalog import stats as stats_query
 
 EVIDENCE_COLUMNS = ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim", "source", "start",
                     "end", "quote")
 PAGE_SIZE = 20  # answers the command line shows at a time unless told otherwise
+EXPORT_DOCUMENTS = 20  # documents one query of the claims export reads: pyoxigraph 0.5 starts from up to about 20
+# VALUES rows and reads them at the speed of the whole query; from about 50 on it joins them by hash, 2-4x slower
 _BASIS_ORDER = {"stated": 0, "reported": 1, "not-before": 2}
 _STANCES = {"aligned": AK.Aligned, "opposed": AK.Opposed, "neutral": AK.Neutral}
 _YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
@@ -114,14 +118,15 @@ def bind_params(query: SparqlFile, raw: dict[str, str]) -> dict[str, ox.NamedNod
             _term(query, p.name, "no") if p.kind == "inferred" else None for p in query.params}
 
 
-def bound_text(query: SparqlFile, terms: dict[str, object]) -> str:
-    """The query text with its parameters bound in a VALUES row: in place of each ``# PARAMETERS`` line, or else
+def bound_text(query: SparqlFile, terms: dict[str, object], *more: dict[str, object]) -> str:
+    """The query text with its parameters bound in a VALUES row (and a row more for each of ``more``, which name
+    the same parameters: the query then answers for each row): in place of each ``# PARAMETERS`` line, or else
     at the head of the outer WHERE group."""
     if not terms:
         return query.text
     names = " ".join(f"?{n}" for n in terms)
-    values = " ".join("UNDEF" if t is None else str(t) for t in terms.values())
-    row = f"VALUES ({names}) {{ ({values}) }}"
+    rows = " ".join("(" + " ".join("UNDEF" if r[n] is None else str(r[n]) for n in terms) + ")" for r in (terms, *more))
+    row = f"VALUES ({names}) {{ {rows} }}"
     if _MARK.search(query.text):
         return _MARK.sub(lambda m: m[1] + row, query.text)
     m = _WHERE.search(query.text)
@@ -225,16 +230,25 @@ CLAIM_FIELDS = ("type", "subject", "object", "subject_id", "object_id", "date", 
                 "certainty", "rule", "claim", "source", "start", "end", "quote")
 
 
-def claims(store: Store, kind: str | None = None, file: str | None = None) -> list[dict]:
-    """Every claim as a record of the ``claims --format jsonl`` contract; ``date`` is the stated date only."""
-    rows = run_flat(store, "claims", {"kind": kind or "", "file": file or ""})
-    records = []
-    for row in rows.rows:
-        values = {c: python_value(v) for c, v in row.items()}
-        if values.get("basis") != "stated":
-            values["date"] = None
-        records.append({f: values.get(f) for f in CLAIM_FIELDS})
-    return records
+def claims(store: GraphStore, kind: str | None = None, file: str | None = None) -> Iterator[dict]:
+    """Every claim as a record of the ``claims --format jsonl`` contract, in the query's order; ``date`` is the
+    stated date only. Without a type or a source, the claims are read ``EXPORT_DOCUMENTS`` documents at a time, in
+    the order of their source paths (the first key of the query's order), so memory stays flat however large the
+    store: read whole, the engine alone held 3.3 GB for the 366,566 claims of 10M triples."""
+    query = get_query("claims")
+    terms = bind_params(query, {"kind": kind or "", "file": file or ""})
+    if kind or file:
+        batches = [bound_text(query, terms)]
+    else:
+        paths = (row["file"] for row in store.select(sources_query().text).rows)
+        batches = (bound_text(query, *({**terms, "file": path} for path in chunk))
+                   for chunk in chunked(paths, EXPORT_DOCUMENTS))
+    for text in batches:
+        for row in store.select(text).rows:
+            values = {c: python_value(v) for c, v in row.items()}
+            if values.get("basis") != "stated":
+                values["date"] = None
+            yield {f: values.get(f) for f in CLAIM_FIELDS}
 
 
 def stats(store: Store) -> list[dict]:

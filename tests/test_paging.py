@@ -8,6 +8,7 @@ from bench.corpus import generate
 from conftest import ARTICLES
 from ingest.pipeline import ingest
 from ingest.store import Store
+from queries import formatting as fmt
 from queries import runner
 from queries.catalog import canned, pages
 from test_queries import EXPECTED
@@ -103,3 +104,23 @@ def test_ask_pages_too(run_cli):
 def test_bad_page_options_are_refused(run_cli, option):
     result = run_cli("query", "neutral", *option)
     assert result.exit_code == 2 and option[0] in result.stderr
+
+
+@pytest.mark.parametrize("documents", [1, 3, runner.EXPORT_DOCUMENTS])
+def test_the_claims_export_read_a_few_documents_at_a_time_is_the_whole_query(corpus_store, monkeypatch, documents):
+    monkeypatch.setattr(runner, "EXPORT_DOCUMENTS", documents)
+    whole = runner.run_flat(corpus_store, "claims", {}).rows
+    exported = list(runner.claims(corpus_store))
+    assert len(whole) > 1000 and len(exported) == len(whole)
+    assert exported == [{**{f: runner.python_value(row[f]) for f in runner.CLAIM_FIELDS},
+                         **({} if runner.python_value(row["basis"]) == "stated" else {"date": None})} for row in whole]
+
+
+def test_the_claims_export_streams_in_every_format(corpus_store, tmp_path):
+    """The export is written as it is read; put together, each format's text is what the whole listing gives."""
+    records = list(runner.claims(corpus_store))
+    assert "".join(fmt.json_pieces(iter(records))) == json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    assert "".join(fmt.jsonl_pieces(iter(records))).splitlines() == [json.dumps(r, ensure_ascii=False) for r in records]
+    lines = "".join(fmt.csv_pieces(list(runner.CLAIM_FIELDS), iter(records))).splitlines()
+    assert len(lines) >= len(records) + 1 and lines[0] == ",".join(runner.CLAIM_FIELDS)
+    assert "".join(fmt.json_pieces(iter([]))) == "[]\n" and list(fmt.jsonl_pieces(iter([]))) == []
