@@ -39,8 +39,8 @@ from .catalog import stats as stats_query
 EVIDENCE_COLUMNS = ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim", "source", "start",
                     "end", "quote")
 PAGE_SIZE = 20  # answers the command line shows at a time unless told otherwise
-EXPORT_DOCUMENTS = 20  # documents one query of the claims export reads: pyoxigraph 0.5 starts from up to about 20
-# VALUES rows and reads them at the speed of the whole query; from about 50 on it joins them by hash, 2-4x slower
+EXPORT_DOCUMENTS = 20  # documents one query of the claims export reads: pyoxigraph 0.5 starts from up to about 40
+# VALUES rows, at the speed of the whole query; from about 50 on it joins them by hash, 2-4x slower (measured)
 _BASIS_ORDER = {"stated": 0, "reported": 1, "not-before": 2}
 _STANCES = {"aligned": AK.Aligned, "opposed": AK.Opposed, "neutral": AK.Neutral}
 _YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
