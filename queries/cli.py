@@ -304,14 +304,24 @@ def claims(ctx, kind, file, output):
     Example:
       alliance-kg claims --type deployment --format jsonl
     """
-    records = runner.claims(_open_for_queries(ctx), kind, file)
-    if output == fmt.TABLE:  # column widths need every row
-        click.echo(fmt.table(["type", "subject", "object", "date", "hedged", "source", "start", "end"], list(records)))
-        return
-    pieces = {fmt.JSONL: fmt.jsonl_pieces, fmt.JSON: fmt.json_pieces,
-              fmt.CSV: lambda rows: fmt.csv_pieces(list(runner.CLAIM_FIELDS), rows)}[output]
-    for piece in pieces(records):  # written as the claims are read
-        click.echo(piece, nl=False)
+    # a bar on the terminal while the claims go to a file, for the export read document by document
+    quiet = not sys.stderr.isatty() or sys.stdout.isatty() or bool(kind or file)
+    with click.progressbar(length=1, label="Reading claims", file=sys.stderr, show_pos=True, show_eta=True,
+                           hidden=quiet) as bar:
+
+        def progress(read: int, documents: int):
+            bar.length = documents
+            bar.update(read - bar.pos)
+
+        records = runner.claims(_open_for_queries(ctx), kind, file, progress)
+        if output == fmt.TABLE:  # column widths need every row
+            click.echo(fmt.table(["type", "subject", "object", "date", "hedged", "source", "start", "end"],
+                                 list(records)))
+            return
+        pieces = {fmt.JSONL: fmt.jsonl_pieces, fmt.JSON: fmt.json_pieces,
+                  fmt.CSV: lambda rows: fmt.csv_pieces(list(runner.CLAIM_FIELDS), rows)}[output]
+        for piece in pieces(records):  # written as the claims are read
+            click.echo(piece, nl=False)
 
 
 @cli.command()

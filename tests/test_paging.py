@@ -110,8 +110,11 @@ def test_bad_page_options_are_refused(run_cli, option):
 def test_the_claims_export_read_a_few_documents_at_a_time_is_the_whole_query(corpus_store, monkeypatch, documents):
     monkeypatch.setattr(runner, "EXPORT_DOCUMENTS", documents)
     whole = runner.run_flat(corpus_store, "claims", {}).rows
-    exported = list(runner.claims(corpus_store))
+    told = []
+    exported = list(runner.claims(corpus_store, progress=lambda read, documents: told.append((read, documents))))
     assert len(whole) > 1000 and len(exported) == len(whole)
+    assert [read for read, _ in told] == [min(n * documents, 84) for n in range(1, len(told) + 1)]
+    assert told[-1] == (84, 84)  # the 4 seeds and 80 generated articles
     assert exported == [{**{f: runner.python_value(row[f]) for f in runner.CLAIM_FIELDS},
                          **({} if runner.python_value(row["basis"]) == "stated" else {"date": None})} for row in whole]
 
