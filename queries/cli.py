@@ -304,7 +304,8 @@ def claims(ctx, kind, file, output):
     Example:
       alliance-kg claims --type deployment --format jsonl
     """
-    # a bar on the terminal while the claims go to a file, for the export read document by document
+    # a bar on the terminal while the claims go to a file; with --type or --source they come from one query (the
+    # runner reads documents a batch at a time, and tells the bar, only without them)
     quiet = not sys.stderr.isatty() or sys.stdout.isatty() or bool(kind or file)
     with click.progressbar(length=1, label="Reading claims", file=sys.stderr, show_pos=True, show_eta=True,
                            hidden=quiet) as bar:
