@@ -34,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
-PHASES = ("single", "queries", "rdflib", "server", "validate", "check")
+PHASES = ("single", "queries", "export", "rdflib", "server", "validate", "check")
 MB = 1_000_000  # throughput in MB/s is decimal megabytes of article files; memory and sizes are MiB
 MIB = 1024 * 1024
 
@@ -118,6 +118,7 @@ class QueryScale:
     queries: list[QueryTiming] = field(default_factory=list)
     paused_s: float = 0.0  # time the query process was stopped by another program (not counted in timeouts)
     lookup_us: float | None = None  # one index lookup in this store (see _lookup_us)
+    export: dict | None = None  # the claims export of this store: seconds, claims, MB, peak RSS (see _task_export)
 
 
 @dataclass
@@ -407,6 +408,22 @@ def _task_audit(args: dict, emit):
                  "result": result})
 
 
+def _task_export(args: dict, emit):
+    """Every claim of the store as ``alliance-kg claims --format jsonl`` writes it (to nowhere): time, size, peak
+    RSS of this process, which reads nothing else."""
+    from ingest.store import Store
+    from queries import formatting, runner
+
+    store = Store(Path(args["store"]), read_only=True)
+    started = time.perf_counter()
+    claims = size = 0
+    for line in formatting.jsonl_pieces(runner.claims(store)):
+        claims += 1
+        size += len(line.encode("utf-8"))
+    emit(result={"seconds": time.perf_counter() - started, "claims": claims, "mb": size / MB,
+                 "peak_rss_mib": _peak_rss_mib()})
+
+
 class _Timeout(BaseException):  # not an Exception: no library may swallow it
     pass
 
@@ -489,7 +506,7 @@ def _lookup_us(path: Path, count: int = 2000) -> float:
     return seconds / max(1, len(claims)) * 1e6
 
 
-TASKS = {"ingest": _task_ingest, "audit": _task_audit, "queries": _task_queries}
+TASKS = {"ingest": _task_ingest, "audit": _task_audit, "queries": _task_queries, "export": _task_export}
 
 
 def _child_main(task: str):
@@ -838,6 +855,8 @@ class Bench:
                                         _round(extra["peak_rss_mib"], 1), timings, round(extra["paused_s"], 1),
                                         _round(extra["lookup_us"], 1)))
             self._paused(f"queries at {_count(triples)} triples", extra["paused_s"])
+            if "export" not in s.skip:
+                r.queries[-1].export = self.export(store, triples)
             if index == 0:
                 if "rdflib" in s.skip:
                     r.rdflib = {"skipped": "--skip rdflib"}
@@ -846,6 +865,20 @@ class Bench:
                         self.rdflib(store, chosen, r.queries[0])
                     except Exception as e:
                         self._failed("rdflib", e)
+
+    def export(self, store: Path, triples: int) -> dict:
+        """The claims export of a query store, in a child process of its own (for its peak RSS)."""
+        self.log(f"[bench] claims export at {triples:,} triples")
+        out, paused = _call("export", {"store": str(store)}, timeout=self.settings.audit_timeout)
+        self._paused(f"claims export at {_count(triples)} triples", paused)
+        if out is None:
+            self.result.notes.append(f"claims export at {_count(triples)} triples: stopped after "
+                                     f"{self.settings.audit_timeout:.0f} s (--audit-timeout)")
+            return {"timed_out": True}
+        export = {"seconds": round(out["seconds"], 2), "claims": out["claims"], "mb": round(out["mb"], 1),
+                  "claims_per_s": round(out["claims"] / out["seconds"]), "peak_rss_mib": round(out["peak_rss_mib"], 1)}
+        self.log(f"  {export['claims']:,} claims in {export['seconds']:.1f} s, peak RSS {export['peak_rss_mib']:,.0f} MiB")
+        return export
 
     def rdflib(self, store: Path, chosen, scale: QueryScale):
         s = self.settings
@@ -1115,6 +1148,15 @@ def _times(ratio: float) -> str:
     return f"{ratio:,.1f}x" if ratio < 10 else f"{ratio:,.0f}x"
 
 
+def _export_text(export: dict | None) -> str:
+    if export is None:
+        return "skipped (--skip export)"
+    if export.get("timed_out"):
+        return "stopped at --audit-timeout"
+    return (f"{export['claims']:,} claims, {export['mb']:,.1f} MB in {export['seconds']:,.1f} s "
+            f"({export['claims_per_s']:,} claims/s), peak RSS {export['peak_rss_mib']:,.0f} MiB")
+
+
 def _mib(value) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
@@ -1173,6 +1215,7 @@ def report_text(r: BenchResult) -> str:
                        + ("—" if scale.lookup_us is None else f"{scale.lookup_us:,.1f} µs") + "; parameters: "
                        + "; ".join(f"{t.name} " + " ".join(f"{k}={v}" for k, v in t.params.items())
                                    for t in scale.queries if t.params))
+            out.append(f"  {_count(scale.triples)}: claims export (every claim, JSON Lines) " + _export_text(scale.export))
         if rd:
             out.append(f"  rdflib: {rd['triples']:,} triples loaded in {rd['load_seconds'] or 0:,.1f} s, peak RSS "
                        f"{_mib(rd['peak_rss_mib'])} MiB; ratio = rdflib median / embedded median at the same size")

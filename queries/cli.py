@@ -537,7 +537,7 @@ def evaluate_command(gold_dir, pattern_dirs, output):
 @click.option("--rdflib-timeout", type=click.FloatRange(min=0.1),
               help="Seconds a query run may take in rdflib.  [default: 30]")
 @click.option("--audit-timeout", type=click.FloatRange(min=1),
-              help="Seconds check or validate may take.  [default: 3600]")
+              help="Seconds check, validate or a claims export may take.  [default: 3600]")
 @click.option("--large-single", is_flag=True,
               help="Also ingest the large corpus with one process (the small one always is).")
 @click.option("--skip", default="", metavar="PHASE,...",

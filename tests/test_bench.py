@@ -51,6 +51,9 @@ def test_quick_bench_writes_every_section_and_prints_the_tables(tmp_path):
             assert rows[name + PAGE_SUFFIX] <= min(PAGE_SIZE, rows[name]), name
     assert data["queries"][1]["articles"] > data["queries"][0]["articles"]  # the same store, grown
     assert all(scale["lookup_us"] > 0 for scale in data["queries"])
+    exports = [scale["export"] for scale in data["queries"]]
+    assert all(e["seconds"] > 0 and e["mb"] > 0 and e["peak_rss_mib"] > 0 for e in exports)
+    assert 0 < exports[0]["claims"] < exports[1]["claims"]  # the grown store has more to export
     assert data["machine"]["cpu_reference_ms_at_start"] > 0 and data["machine"]["cpu_reference_ms_at_end"] > 0
 
     assert data["rdflib"] == {"skipped": "--skip rdflib"} and data["check"] == {"skipped": "--skip check"}
@@ -61,7 +64,7 @@ def test_quick_bench_writes_every_section_and_prints_the_tables(tmp_path):
         assert "skipped" in data["server"]
 
     for heading in ("CPU reference", "Ingest", "Linearity", "Store size", "Canned queries", "one index lookup",
-                    "check and validate"):
+                    "claims export", "check and validate"):
         assert heading in result.stdout
     assert all(name in result.stdout for name in canned())
 
