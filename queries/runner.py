@@ -126,11 +126,11 @@ def bound_text(query: SparqlFile, terms: dict[str, object], *more: dict[str, obj
         return query.text
     names = " ".join(f"?{n}" for n in terms)
     rows = " ".join("(" + " ".join("UNDEF" if r[n] is None else str(r[n]) for n in terms) + ")" for r in (terms, *more))
-    row = f"VALUES ({names}) {{ {rows} }}"
+    values = f"VALUES ({names}) {{ {rows} }}"
     if _MARK.search(query.text):
-        return _MARK.sub(lambda m: m[1] + row, query.text)
+        return _MARK.sub(lambda m: m[1] + values, query.text)
     m = _WHERE.search(query.text)
-    return f"{query.text[:m.end()]}\n  {row}{query.text[m.end():]}"
+    return f"{query.text[:m.end()]}\n  {values}{query.text[m.end():]}"
 
 
 def python_value(term):
