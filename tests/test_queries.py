@@ -154,3 +154,18 @@ def test_different_arrival_dates_at_one_place_are_kept_side_by_side(tmp_path):
                      "Rwandan troops arrived in Mozambique's Cabo Delgado in March 2022.")
     rows = runner.run(store, "conflicting-reports", {}).rows
     assert {(r["conflict"], r["value"]) for r in rows} == {("arrival date", "2021-07"), ("arrival date", "2022-03")}
+
+
+def test_a_claim_naming_someone_the_reference_data_lacks_is_listed_once(tmp_path):
+    """Each document that names such a person labels them; the claim is still one record, labelled from its own
+    document."""
+    store = store_of(tmp_path,
+                     "Vladimir Putin met Prime Minister Arno Valdemar in Moscow on 3 March 2024.",
+                     "Xi Jinping met Prime Minister Arno Valdemar in Beijing on 5 March 2024.",
+                     "Narendra Modi met Prime Minister Arno Valdemar in Delhi on 9 March 2024.")
+    records = list(runner.claims(store))
+    assert [(r["subject"], r["object"]) for r in records] == [("Vladimir Putin", "Arno Valdemar"),
+                                                             ("Xi Jinping", "Arno Valdemar"),
+                                                             ("Narendra Modi", "Arno Valdemar")]
+    assert len(runner.run_flat(store, "claims", {"kind": "meeting"}).rows) == 3
+
