@@ -604,8 +604,8 @@ PAGE_SUFFIX = " (page)"
 
 def with_first_pages(chosen) -> list[tuple[str, dict[str, str], str | dict]]:
     """Each query twice: its whole answer (the bound SPARQL text alone), and its first page as 'alliance-kg query'
-    shows it (``runner.run`` with the command line's page size: a page reader's two queries, or the whole answer
-    grouped and cut), named NAME (page)."""
+    shows it (``runner.run`` with the command line's page size: a page reader's two queries, the claims'
+    count by document and the documents of the page, or the whole answer grouped and cut), named NAME (page)."""
     return ([(name, shown, text) for name, shown, text, _ in chosen]
             + [(name + PAGE_SUFFIX, shown, {"page": name, "raw": raw}) for name, shown, _, raw in chosen])
 

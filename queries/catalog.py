@@ -4,7 +4,9 @@ A file starts with comment lines ``# key: value``: ``title``, ``description``, a
 ``param`` line per parameter — ``# param: NAME KIND required|optional — what it means`` — where KIND is
 ``entity``, ``date-after``, ``date-before``, ``stance``, ``text`` or ``inferred`` (yes/no, bound as the graph
 of inferences or a graph that does not exist, so a query adds inferred facts by matching in that graph). A parameter is a variable of the same name in the query,
-bound as an RDF term, never pasted into the text.
+bound as an RDF term, never pasted into the text. ``# group: COLUMN ...`` names columns that tell one answer from
+another besides the answer columns themselves (``group: claim``: one answer per claim, claims with equal values not
+merged).
 """
 from __future__ import annotations
 
@@ -40,6 +42,11 @@ class SparqlFile:
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+    @property
+    def group_by(self) -> tuple[str, ...]:
+        """The columns of its ``# group:`` line (see the module docstring)."""
+        return tuple(self.header.get("group", [""])[0].split())
 
 
 def parse(name: str, text: str) -> SparqlFile:
@@ -99,9 +106,9 @@ def stats() -> SparqlFile:
     return parse("stats", resources.files("queries").joinpath("stats.rq").read_text("utf-8"))
 
 
-def sources() -> SparqlFile:
-    """Every document's source path, in the claims export's order."""
-    return parse("sources", resources.files("queries").joinpath("sources.rq").read_text("utf-8"))
+def claim_documents() -> SparqlFile:
+    """Each document holding claims, with how many, in the order the canned query 'claims' lists them."""
+    return parse("claim-documents", resources.files("queries").joinpath("claim-documents.rq").read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)

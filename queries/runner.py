@@ -10,13 +10,15 @@ store.
 Paging: ``run`` can return a page of the answers (``limit`` of them from the ``offset``-th on). A canned query
 with a page reader (``catalog.pages``) lists its answers in order without their evidence first; the canned query
 then reads the evidence of the page's answers alone, their values given as RDF terms (serialised by pyoxigraph,
-as parameters are) where its ``# PAGE VALUES`` or ``# PAGE FILTER`` lines say. Any other query is run whole and
-cut. Either way the pages of a query put together are its whole answer.
+as parameters are) where its ``# PAGE VALUES`` or ``# PAGE FILTER`` lines say. The claims (``CLAIMS``), one answer
+each and listed by source path first, are read by document: a count of each document's claims
+(``claim-documents.rq``) tells which documents a page falls in, and those alone are read. Any other query is run
+whole and cut. Either way the pages of a query put together are its whole answer.
 
 Grouping: a query returns one row per piece of evidence. Columns named in ``EVIDENCE_COLUMNS`` describe that
-evidence; all other columns identify the answer. Rows with the same answer merge into one answer that lists
-all its evidence, counts its distinct sources, and takes the earliest stated date (else the earliest
-publication date, else the earliest lower bound) as its date.
+evidence; all other columns identify the answer (with those of the query's ``# group:`` line). Rows with the same
+answer merge into one answer that lists all its evidence, counts its distinct sources, and takes the earliest
+stated date (else the earliest publication date, else the earliest lower bound) as its date.
 """
 from __future__ import annotations
 
@@ -32,15 +34,15 @@ from ingest.errors import UserError, quoted
 from ingest.store import GraphStore, Rows, Store, chunked
 from ontology.terms import AK, INFERRED_GRAPH, NO_GRAPH, XSD
 
-from .catalog import PageKeys, SparqlFile, canned, pages
-from .catalog import sources as sources_query
+from .catalog import PageKeys, SparqlFile, canned, claim_documents, pages
 from .catalog import stats as stats_query
 
 EVIDENCE_COLUMNS = ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim", "source", "start",
                     "end", "quote")
 PAGE_SIZE = 20  # answers the command line shows at a time unless told otherwise
-EXPORT_DOCUMENTS = 20  # documents one query of the claims export reads: pyoxigraph 0.5 starts from up to about 40
-# VALUES rows, at the speed of the whole query; from about 50 on it joins them by hash, 2-4x slower (measured)
+CLAIMS = "claims"  # the canned query behind 'alliance-kg claims'
+EXPORT_DOCUMENTS = 20  # documents one query of the claims reads: pyoxigraph 0.5 starts from up to about 40 VALUES
+# rows, at the speed of the whole query; from about 50 on it joins them by hash, 2-4x slower (measured)
 _BASIS_ORDER = {"stated": 0, "reported": 1, "not-before": 2}
 _STANCES = {"aligned": AK.Aligned, "opposed": AK.Opposed, "neutral": AK.Neutral}
 _YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
@@ -124,9 +126,14 @@ def bound_text(query: SparqlFile, terms: dict[str, object], *more: dict[str, obj
     at the head of the outer WHERE group."""
     if not terms:
         return query.text
-    names = " ".join(f"?{n}" for n in terms)
-    rows = " ".join("(" + " ".join("UNDEF" if r[n] is None else str(r[n]) for n in terms) + ")" for r in (terms, *more))
-    values = f"VALUES ({names}) {{ {rows} }}"
+    return values_text(query, list(terms), [terms, *more])
+
+
+def values_text(query: SparqlFile, names: list[str], rows: list[dict[str, object]]) -> str:
+    """The query text with a VALUES block of ``rows`` (RDF terms, or None for UNDEF) for the variables ``names``,
+    placed as ``bound_text`` places it; no rows: no solutions."""
+    listed = " ".join("(" + " ".join("UNDEF" if r[n] is None else str(r[n]) for n in names) + ")" for r in rows)
+    values = f"VALUES ({' '.join(f'?{n}' for n in names)}) {{ {listed} }}"
     if _MARK.search(query.text):
         return _MARK.sub(lambda m: m[1] + values, query.text)
     m = _WHERE.search(query.text)
@@ -144,17 +151,18 @@ def python_value(term):
     return term.value
 
 
-def group(rows: Rows) -> tuple[list[str], list[dict]]:
-    """Merge evidence rows into answers (see the module docstring)."""
+def group(rows: Rows, by: tuple[str, ...] = ()) -> tuple[list[str], list[dict]]:
+    """Merge evidence rows into answers (see the module docstring); ``by``: the query's ``# group:`` columns."""
     keys = [c for c in rows.columns if c not in EVIDENCE_COLUMNS]
     described = [c for c in EVIDENCE_COLUMNS if c in rows.columns]
     answers: dict[tuple, dict] = {}
     seen: set[tuple] = set()
     for row in rows.rows:  # each value converted once: a large answer has tens of thousands of rows
         key = tuple(python_value(row[c]) for c in keys)
-        answer = answers.get(key)
+        told = key + tuple(row[c] for c in by)  # what tells this answer from the others
+        answer = answers.get(told)
         if answer is None:
-            answer = answers[key] = {**dict(zip(keys, key)), "evidence": []}
+            answer = answers[told] = {**dict(zip(keys, key)), "evidence": []}
         if row.get("source") is not None:
             evidence = {c: python_value(row[c]) for c in described}
             identity = (key, *evidence.values())
@@ -183,8 +191,10 @@ def run(store: Store, name: str, raw: dict[str, str], offset: int = 0, limit: in
     terms = bind_params(query, raw)
     shown = {k: v for k, v in raw.items() if v}
     reader = pages().get(name)
+    if name == CLAIMS and limit is not None and terms["file"] is None:
+        return _claims_page(store, query, terms, shown, offset, limit)
     if limit is None or reader is None:
-        columns, answers = group(_select(store, query, terms))
+        columns, answers = group(_select(store, query, terms), query.group_by)
         end = None if limit is None else offset + limit
         return Answer(name, shown, columns, answers[offset:end], offset, len(answers))
     listed = [(_values(row, reader.answer), row[reader.binds])
@@ -193,9 +203,23 @@ def run(store: Store, name: str, raw: dict[str, str], offset: int = 0, limit: in
     page = order[offset:offset + limit]
     on_page = set(page)
     values = list(dict.fromkeys(value for key, value in listed if key in on_page))
-    columns, answers = group(_select(store, query, terms, (reader, values)))
+    columns, answers = group(_select(store, query, terms, (reader, values)), query.group_by)
     found = {tuple(a[c] for c in reader.answer): a for a in answers}
     return Answer(name, shown, columns, [found[k] for k in page if k in found], offset, len(order))
+
+
+def _claims_page(store: Store, query: SparqlFile, terms: dict, shown: dict, offset: int, limit: int) -> Answer:
+    """A page of the claims, read from the documents it falls in alone (see the module docstring)."""
+    documents, start, first, paths = _claim_documents(store, terms["kind"]), 0, 0, []
+    for path, count in documents:  # the claims of this document are answers start .. start + count - 1
+        if start + count > offset and start < offset + limit:
+            if not paths:
+                first = start
+            paths.append(path)
+        start += count
+    chunks = [rows for _, rows in _claim_rows(store, query, terms, paths)]
+    columns, answers = group(Rows(chunks[0].columns, [row for rows in chunks for row in rows.rows]), query.group_by)
+    return Answer(CLAIMS, shown, columns, answers[offset - first:offset - first + limit], offset, start)
 
 
 def _values(row: dict, columns: tuple[str, ...]) -> tuple:
@@ -235,21 +259,35 @@ def claims(store: GraphStore, kind: str | None = None, file: str | None = None,
     """Every claim as a record of the ``claims --format jsonl`` contract, in the query's order; ``date`` is the
     stated date only. Without a type or a source, the claims are read ``EXPORT_DOCUMENTS`` documents at a time, in
     the order of their source paths (the first key of the query's order), so memory stays flat however large the
-    store: read whole, the engine alone held 3.3 GB for the 366,566 claims of 10M triples. ``progress`` is told
-    (documents read, documents in all) after each such read."""
-    query = get_query("claims")
+    store: read whole, the engine alone held 3.3 GB for the 366,566 claims of 10M triples. A type is a fraction of
+    the claims, read whole: in chunks, each query's fixed cost (3.2 ms to parse and plan) made a type's export
+    twice as slow. ``progress`` is told (documents read, documents in all) after each chunk."""
+    query = get_query(CLAIMS)
     terms = bind_params(query, {"kind": kind or "", "file": file or ""})
     if kind or file:
         yield from _claim_records(store.select(bound_text(query, terms)))
         return
-    paths = [row["file"] for row in store.select(sources_query().text).rows]
+    paths = [path for path, _ in _claim_documents(store, None)]
     read = 0
-    for chunk in chunked(paths, EXPORT_DOCUMENTS):
-        rows = store.select(bound_text(query, *({**terms, "file": path} for path in chunk)))
-        read += len(chunk)
-        if progress is not None:
+    for documents, rows in _claim_rows(store, query, terms, paths):
+        read += documents
+        if progress is not None and documents:
             progress(read, len(paths))
         yield from _claim_records(rows)
+
+
+def _claim_documents(store: GraphStore, kind: ox.Literal | None) -> list[tuple[ox.Literal, int]]:
+    """(source path, claims) of each document holding claims (of type ``kind``), in the claims query's order."""
+    return [(row["file"], int(row["claims"].value))
+            for row in store.select(bound_text(claim_documents(), {"kind": kind})).rows]
+
+
+def _claim_rows(store: GraphStore, query: SparqlFile, terms: dict, paths: list) -> Iterator[tuple[int, Rows]]:
+    """The claims query's rows for the documents at ``paths``, ``EXPORT_DOCUMENTS`` of them a query, each with how
+    many documents it read (the query's file parameter bound to each path in a VALUES row); no paths: one query
+    of none, for its columns."""
+    for chunk in list(chunked(paths, EXPORT_DOCUMENTS)) or [[]]:
+        yield len(chunk), store.select(values_text(query, list(terms), [{**terms, "file": path} for path in chunk]))
 
 
 def _claim_records(rows: Rows) -> Iterator[dict]:

@@ -1,5 +1,6 @@
 """Answers a page at a time: every page of a canned query holds exactly the answers the whole answer holds there,
-whether the query reads its pages through a page reader (queries/pages/) or is run whole and cut."""
+whether the query reads its pages through a page reader (queries/pages/), by document (the claims) or is run whole
+and cut."""
 import json
 
 import pytest
@@ -17,7 +18,8 @@ from test_queries import EXPECTED
 VARIANTS = {"neutral": [{}, {"after": "2020"}, {"before": "2019-06"}, {"after": "2017", "before": "2025"},
                         {"toward": "Russia"}, {"toward": "Russia", "after": "2021"}],
             "claims-about": [{"entity": "Russia"}, {"entity": "Belarus"}, {"entity": "Vladimir Putin"},
-                             {"entity": "NATO"}]}
+                             {"entity": "NATO"}],
+            "claims": [{"kind": "alignment"}, {"kind": "neutrality"}, {"kind": "treaty_signed"}]}
 
 
 @pytest.fixture(scope="module")

@@ -169,3 +169,13 @@ def test_a_claim_naming_someone_the_reference_data_lacks_is_listed_once(tmp_path
                                                              ("Narendra Modi", "Arno Valdemar")]
     assert len(runner.run_flat(store, "claims", {"kind": "meeting"}).rows) == 3
 
+
+def test_claims_with_equal_values_stay_one_answer_each(tmp_path):
+    """The claims query answers one claim each (its '# group: claim' line): two reports of the same meeting are two
+    answers, whole or a page at a time."""
+    store = store_of(tmp_path, "Vladimir Putin met Xi Jinping in Moscow.", "Vladimir Putin met Xi Jinping in Moscow.")
+    for limit in (None, 1, 20):
+        answer = runner.run(store, "claims", {"kind": "meeting"}, limit=limit)
+        assert answer.total == 2
+        assert [(r["subject"], r["object"], [e["source"] for e in r["evidence"]]) for r in answer.rows] == \
+            [("Vladimir Putin", "Xi Jinping", ["a.txt"]), ("Vladimir Putin", "Xi Jinping", ["b.txt"])][:limit]

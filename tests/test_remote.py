@@ -21,6 +21,7 @@ from bench.corpus import generate
 from ingest.remote import Endpoint, RemoteStore
 from ingest.store import Store
 from queries import runner
+from queries.catalog import pages
 from queries.cli import cli
 
 import servers
@@ -95,6 +96,22 @@ def test_every_canned_query_answers_as_the_embedded_store(loaded, embedded, name
     there, here = runner.run(remote(loaded), name, params), runner.run(embedded, name, params)
     assert there.rows == here.rows
     assert there.rows, "an empty answer would prove nothing"
+
+
+@pytest.mark.parametrize("name, params, offset", [("claims", {}, 3), ("claims", {"kind": "deployment"}, 1),
+                                                  ("claims-about", {"entity": "Russia"}, 1), ("neutral", {}, 0)])
+def test_a_page_read_its_own_way_answers_as_the_embedded_store(loaded, embedded, name, params, offset):
+    """Queries that read a page apart from the whole answer: by a page reader, or the claims by document."""
+    assert name in pages() or name == runner.CLAIMS
+    there, here = runner.run(remote(loaded), name, params, offset, 2), runner.run(embedded, name, params, offset, 2)
+    assert (there.rows, there.total) == (here.rows, here.total)
+    assert here.rows, "an empty page would prove nothing"
+
+
+def test_a_page_of_claims_of_no_document_is_empty_there_too(loaded, embedded):
+    """No document holds the page: the claims query is sent with no VALUES rows, for its columns alone."""
+    there, here = runner.run(remote(loaded), "claims", {}, 10_000, 2), runner.run(embedded, "claims", {}, 10_000, 2)
+    assert (there.rows, there.total, there.columns) == ([], here.total, here.columns) and here.total > 40
 
 
 def test_inferred_facts_answer_as_the_embedded_store(loaded, embedded):
