@@ -179,3 +179,15 @@ def test_claims_with_equal_values_stay_one_answer_each(tmp_path):
         assert answer.total == 2
         assert [(r["subject"], r["object"], [e["source"] for e in r["evidence"]]) for r in answer.rows] == \
             [("Vladimir Putin", "Xi Jinping", ["a.txt"]), ("Vladimir Putin", "Xi Jinping", ["b.txt"])][:limit]
+
+
+def test_a_name_the_reference_data_lacks_is_labelled_by_each_claims_own_document(tmp_path):
+    """Every document naming such a person labels them: an answer's row is read once, not once per document."""
+    store = store_of(tmp_path,
+                     "Vladimir Putin met Prime Minister Arno Valdemar in Moscow on 3 March 2024.",
+                     "Xi Jinping met Prime Minister Arno Valdemar in Beijing on 5 March 2024.",
+                     "Narendra Modi met Prime Minister Arno Valdemar in Delhi on 9 March 2024.")
+    rows = runner.run_flat(store, "claims-about", {"entity": "Vladimir Putin"}).rows
+    assert [(r["object"].value, r["source"].value) for r in rows] == [("Arno Valdemar", "a.txt")]
+    answer = runner.run(store, "claims-about", {"entity": "Vladimir Putin"}, limit=1)
+    assert [(r["object"], r["sources"]) for r in answer.rows] == [("Arno Valdemar", 1)]
