@@ -156,13 +156,16 @@ def test_different_arrival_dates_at_one_place_are_kept_side_by_side(tmp_path):
     assert {(r["conflict"], r["value"]) for r in rows} == {("arrival date", "2021-07"), ("arrival date", "2022-03")}
 
 
+# three documents naming a person the reference data lacks: each document labels them
+MET_UNLISTED = ("Vladimir Putin met Prime Minister Arno Valdemar in Moscow on 3 March 2024.",
+                "Xi Jinping met Prime Minister Arno Valdemar in Beijing on 5 March 2024.",
+                "Narendra Modi met Prime Minister Arno Valdemar in Delhi on 9 March 2024.")
+
+
 def test_a_claim_naming_someone_the_reference_data_lacks_is_listed_once(tmp_path):
     """Each document that names such a person labels them; the claim is still one record, labelled from its own
     document."""
-    store = store_of(tmp_path,
-                     "Vladimir Putin met Prime Minister Arno Valdemar in Moscow on 3 March 2024.",
-                     "Xi Jinping met Prime Minister Arno Valdemar in Beijing on 5 March 2024.",
-                     "Narendra Modi met Prime Minister Arno Valdemar in Delhi on 9 March 2024.")
+    store = store_of(tmp_path, *MET_UNLISTED)
     records = list(runner.claims(store))
     assert [(r["subject"], r["object"]) for r in records] == [("Vladimir Putin", "Arno Valdemar"),
                                                              ("Xi Jinping", "Arno Valdemar"),
@@ -183,10 +186,7 @@ def test_claims_with_equal_values_stay_one_answer_each(tmp_path):
 
 def test_a_name_the_reference_data_lacks_is_labelled_by_each_claims_own_document(tmp_path):
     """Every document naming such a person labels them: an answer's row is read once, not once per document."""
-    store = store_of(tmp_path,
-                     "Vladimir Putin met Prime Minister Arno Valdemar in Moscow on 3 March 2024.",
-                     "Xi Jinping met Prime Minister Arno Valdemar in Beijing on 5 March 2024.",
-                     "Narendra Modi met Prime Minister Arno Valdemar in Delhi on 9 March 2024.")
+    store = store_of(tmp_path, *MET_UNLISTED)
     rows = runner.run_flat(store, "claims-about", {"entity": "Vladimir Putin"}).rows
     assert [(r["object"].value, r["source"].value) for r in rows] == [("Arno Valdemar", "a.txt")]
     answer = runner.run(store, "claims-about", {"entity": "Vladimir Putin"}, limit=1)
