@@ -210,16 +210,16 @@ def run(store: Store, name: str, raw: dict[str, str], offset: int = 0, limit: in
 
 def _claims_page(store: Store, query: SparqlFile, terms: dict, shown: dict, offset: int, limit: int) -> Answer:
     """A page of the claims, read from the documents it falls in alone (see the module docstring)."""
-    documents, start, first, paths = _claim_documents(store, terms["kind"]), 0, 0, []
-    for path, count in documents:  # the claims of this document are answers start .. start + count - 1
-        if start + count > offset and start < offset + limit:
+    total, first, paths = 0, 0, []  # first: the answer the first document read starts with
+    for path, count in _claim_documents(store, terms["kind"]):  # its claims are answers total .. total + count - 1
+        if total + count > offset and total < offset + limit:
             if not paths:
-                first = start
+                first = total
             paths.append(path)
-        start += count
+        total += count
     chunks = [rows for _, rows in _claim_rows(store, query, terms, paths)]
     columns, answers = group(Rows(chunks[0].columns, [row for rows in chunks for row in rows.rows]), query.group_by)
-    return Answer(CLAIMS, shown, columns, answers[offset - first:offset - first + limit], offset, start)
+    return Answer(CLAIMS, shown, columns, answers[offset - first:offset - first + limit], offset, total)
 
 
 def _values(row: dict, columns: tuple[str, ...]) -> tuple:
