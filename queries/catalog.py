@@ -11,7 +11,7 @@ merged).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -79,20 +79,33 @@ def _load(folder: str) -> dict[str, SparqlFile]:
 class PageKeys:
     """How to read a canned query's answers a page at a time (``queries/pages/NAME.rq``): ``query`` lists its
     answers in order, with the values of the columns named in ``answer`` (those that tell one answer of the
-    canned query from another) and of the variable ``binds``; the canned query keeps, where its ``# PAGE`` lines
-    are, the rows whose ``binds`` has one of the page's values, so that it reads the evidence of those answers
-    alone. It takes the canned query's parameters, declared there."""
+    canned query from another) and of the variables ``binds``; the canned query keeps, where its ``# PAGE`` lines
+    are, the rows whose ``binds`` have the values of one of the page's rows, so that it reads the evidence of those
+    answers alone. It takes the canned query's parameters, declared there."""
 
     query: SparqlFile
     answer: tuple[str, ...]
-    binds: str
+    binds: tuple[str, ...]
+
+
+# In a canned query, the lines a page reader reads for it (see PageKeys), which a page's rows then stand in for
+PAGE_BLOCK = re.compile(r"^([ \t]*)# PAGE BEGIN[ \t]*\n(.*?)^[ \t]*# PAGE END[ \t]*$", re.MULTILINE | re.DOTALL)
+_PAGE_SEARCH = re.compile(r"^[ \t]*# PAGE SEARCH[ \t]*$", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
 def pages() -> dict[str, PageKeys]:
-    """The page readers of the canned queries that have one, by the canned query's name."""
-    return {name: PageKeys(query, tuple(query.header["answer"][0].split()), query.header["binds"][0].strip())
-            for name, query in _load("pages").items()}
+    """The page readers of the canned queries that have one, by the canned query's name. A reader's
+    ``# PAGE SEARCH`` line stands for its canned query's lines from ``# PAGE BEGIN`` to ``# PAGE END``, so the two
+    search alike by construction."""
+    readers = {}
+    for name, query in _load("pages").items():
+        if _PAGE_SEARCH.search(query.text):
+            search = PAGE_BLOCK.search(canned()[name].text)[2]
+            query = replace(query, text=_PAGE_SEARCH.sub(lambda m: search, query.text))
+        answer, binds = (tuple(query.header[key][0].split()) for key in ("answer", "binds"))
+        readers[name] = PageKeys(query, answer, binds)
+    return readers
 
 
 @lru_cache(maxsize=1)

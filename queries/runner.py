@@ -10,8 +10,9 @@ store.
 Paging: ``run`` can return a page of the answers (``limit`` of them from the ``offset``-th on). A canned query
 with a page reader (``catalog.pages``) lists its answers in order without their evidence first; the canned query
 then reads the evidence of the page's answers alone, their values given as RDF terms (serialised by pyoxigraph,
-as parameters are) where its ``# PAGE VALUES`` or ``# PAGE FILTER`` lines say. The claims (``CLAIMS``), one answer
-each and listed by source path first, are read by document: a count of each document's claims
+as parameters are) where its ``# PAGE VALUES`` or ``# PAGE FILTER`` lines say, or in place of its lines from
+``# PAGE BEGIN`` to ``# PAGE END`` (a search the page reader has already made). The claims (``CLAIMS``), one
+answer each and listed by source path first, are read by document: a count of each document's claims
 (``claim-documents.rq``) tells which documents a page falls in, and those alone are read. Any other query is run
 whole and cut. Either way the pages of a query put together are its whole answer.
 
@@ -34,7 +35,7 @@ from ingest.errors import UserError, quoted
 from ingest.store import GraphStore, Rows, Store, chunked
 from ontology.terms import AK, INFERRED_GRAPH, NO_GRAPH, XSD
 
-from .catalog import PageKeys, SparqlFile, canned, claim_documents, pages
+from .catalog import PAGE_BLOCK, PageKeys, SparqlFile, canned, claim_documents, pages
 from .catalog import stats as stats_query
 
 EVIDENCE_COLUMNS = ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim", "source", "start",
@@ -197,7 +198,7 @@ def run(store: Store, name: str, raw: dict[str, str], offset: int = 0, limit: in
         columns, answers = group(_select(store, query, terms), query.group_by)
         end = None if limit is None else offset + limit
         return Answer(name, shown, columns, answers[offset:end], offset, len(answers))
-    listed = [(_values(row, reader.answer), row[reader.binds])
+    listed = [(_values(row, reader.answer), tuple(row[c] for c in reader.binds))
               for row in store.select(bound_text(reader.query, terms)).rows]
     order = list(dict.fromkeys(key for key, _ in listed))  # each answer once, in order
     page = order[offset:offset + limit]
@@ -226,15 +227,23 @@ def _values(row: dict, columns: tuple[str, ...]) -> tuple:
     return tuple(python_value(row.get(c)) for c in columns)
 
 
-def paged_text(text: str, reader: PageKeys, values: list) -> str:
-    """``text`` keeping the rows whose variable ``reader.binds`` has one of the page's ``values`` (RDF terms), as
-    each of its page lines asks: ``# PAGE VALUES`` becomes a ``VALUES`` block, which the engine starts from, and
-    ``# PAGE FILTER`` a filter, which it applies as soon as the variable is bound (a query that must start from
-    its parameters would join a ``VALUES`` block only after reading every row)."""
-    terms = [str(v) for v in values]
-    block = {"VALUES": f"VALUES ?{reader.binds} {{ {' '.join(terms)} }}",
-             "FILTER": f"FILTER(?{reader.binds} IN ({', '.join(terms)}))"}
-    return _PAGE.sub(lambda m: m[1] + block[m[2]], text)
+def paged_text(text: str, reader: PageKeys, values: list[tuple]) -> str:
+    """``text`` keeping the rows whose variables ``reader.binds`` have one of the page's ``values`` (a tuple of RDF
+    terms each), as each of its page lines asks: ``# PAGE VALUES`` becomes a ``VALUES`` block, which the engine
+    starts from; ``# PAGE FILTER`` a filter (of one variable), which it applies as soon as the variable is bound (a
+    query that must start from its parameters would join a ``VALUES`` block only after reading every row); and
+    the lines from ``# PAGE BEGIN`` to ``# PAGE END`` are replaced by the ``VALUES`` block."""
+    rows = " ".join("(" + " ".join(str(v) for v in row) + ")" for row in values)
+    block = f"VALUES ({' '.join(f'?{name}' for name in reader.binds)}) {{ {rows} }}"
+
+    def line(m: re.Match) -> str:
+        if m[2] == "VALUES":
+            return m[1] + block
+        if len(reader.binds) != 1:
+            raise ValueError(f"{reader.query.name}: '# PAGE FILTER' filters one variable, not {reader.binds}")
+        return m[1] + f"FILTER(?{reader.binds[0]} IN ({', '.join(str(row[0]) for row in values)}))"
+
+    return _PAGE.sub(line, PAGE_BLOCK.sub(lambda m: m[1] + block, text))
 
 
 def _select(store: Store, query: SparqlFile, terms: dict, page: tuple[PageKeys, list] | None = None) -> Rows:

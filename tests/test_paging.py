@@ -43,21 +43,58 @@ def test_every_page_reader_belongs_to_a_canned_query_and_names_its_answer_column
         assert "# PAGE " in canned()[name].text, name
 
 
+# Reports that disagree (the generated articles above have none): troop counts for three senders and receivers,
+# arrival dates, signing dates; 11 answers
+CONFLICTS = ["Chad has sent 1,500 troops to Mali, officials said.",
+             "Chad has sent 2,000 troops to Mali, according to a local governor.",
+             "Chad has sent 1,500 troops to Mali.",
+             "Chad has sent 1,800 troops to Niger.",
+             "Chad has sent 2,500 troops to Niger, the army said.",
+             "Kenya has sent 3,000 troops to Somalia.",
+             "Kenya has sent 4,000 troops to Somalia, officials said.",
+             "Kenya has sent 5,000 troops to Somalia, a minister said.",
+             "Chile and Peru signed the Treaty of Lima in March 2023.",
+             "Chile and Peru signed the Treaty of Lima in May 2024.",
+             "Rwandan troops arrived in Mozambique's Cabo Delgado in July 2021.",
+             "Rwandan troops arrived in Mozambique's Cabo Delgado in March 2022."]
+
+
+@pytest.fixture(scope="module")
+def conflicts_store(tmp_path_factory) -> Store:
+    folder = tmp_path_factory.mktemp("conflicts")
+    articles = folder / "articles"
+    articles.mkdir()
+    for n, text in enumerate(CONFLICTS):
+        (articles / f"{n:02d}.txt").write_text(text + "\n", "utf-8")
+    assert ingest([articles], Store(folder / "store")).ok
+    store = Store(folder / "store", read_only=True)
+    yield store
+    store.close()
+
+
+def assert_pages_put_together_are_the_whole_answer(store: Store, name: str, params: dict, least: int = 0):
+    whole = runner.run(store, name, params)
+    assert whole.total == len(whole.rows) >= least and whole.offset == 0
+    for size in (1, 3, 7):
+        pieces = []
+        for offset in range(0, whole.total + size, size):
+            page = runner.run(store, name, params, offset=offset, limit=size)
+            assert page.total == whole.total and page.offset == offset
+            assert page.rows == whole.rows[offset:offset + size], (name, params, size, offset)
+            pieces += page.rows
+        assert pieces == whole.rows
+
+
 @pytest.mark.parametrize("name", sorted(canned()))
 def test_pages_put_together_are_the_whole_answer(corpus_store, name):
     for params in VARIANTS.get(name, [EXPECTED[name][0]]):
-        whole = runner.run(corpus_store, name, params)
-        assert whole.total == len(whole.rows) and whole.offset == 0
-        if name in VARIANTS and params == {}:
-            assert whole.total >= 10, "too few answers to page through"
-        for size in (1, 3, 7):
-            pieces = []
-            for offset in range(0, whole.total + size, size):
-                page = runner.run(corpus_store, name, params, offset=offset, limit=size)
-                assert page.total == whole.total and page.offset == offset
-                assert page.rows == whole.rows[offset:offset + size], (name, params, size, offset)
-                pieces += page.rows
-            assert pieces == whole.rows
+        least = 10 if name in VARIANTS and params == {} else 0  # enough answers to page through
+        assert_pages_put_together_are_the_whole_answer(corpus_store, name, params, least)
+
+
+@pytest.mark.parametrize("params, answers", [({}, 11), ({"state": "Mali"}, 2), ({"state": "Peru"}, 2)])
+def test_pages_of_conflicting_reports_put_together_are_the_whole_answer(conflicts_store, params, answers):
+    assert_pages_put_together_are_the_whole_answer(conflicts_store, "conflicting-reports", params, answers)
 
 
 def test_a_page_reader_reads_only_the_evidence_of_its_page(corpus_store):
@@ -65,7 +102,7 @@ def test_a_page_reader_reads_only_the_evidence_of_its_page(corpus_store):
     query, reader = canned()["neutral"], pages()["neutral"]
     first = runner.run(corpus_store, "neutral", {}, limit=1).rows[0]
     rows = corpus_store.select(runner.paged_text(runner.bound_text(query, runner.bind_params(query, {})), reader,
-                                                 [runner.resolve_entity(first["entity_id"])])).rows
+                                                 [(runner.resolve_entity(first["entity_id"]),)])).rows
     assert rows and {r["entity_id"].value for r in rows} == {first["entity_id"]}
 
 

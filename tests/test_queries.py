@@ -132,6 +132,15 @@ def test_conflicting_reports_are_kept_side_by_side(tmp_path):
     assert {e["source"] for r in rows if r["value"] == "1500" for e in r["evidence"]} == {"a.txt", "c.txt"}
 
 
+def test_the_reports_of_one_sender_and_receiver_are_listed_together(tmp_path):
+    store = store_of(tmp_path,
+                     "Chad has sent 1,500 troops to Mali.", "Chad has sent 1,800 troops to Niger.",
+                     "Chad has sent 2,000 troops to Mali.", "Chad has sent 2,500 troops to Niger.")
+    rows = runner.run(store, "conflicting-reports", {}).rows
+    assert [(r["about"], r["with"], r["value"]) for r in rows] == [("Chad", "Mali", "1500"), ("Chad", "Mali", "2000"),
+                                                                   ("Chad", "Niger", "1800"), ("Chad", "Niger", "2500")]
+
+
 def test_reports_of_different_periods_or_places_do_not_conflict(tmp_path):
     store = store_of(tmp_path,
                      "Chad sent 1,500 troops to Mali in 2022.",

@@ -99,7 +99,8 @@ def test_every_canned_query_answers_as_the_embedded_store(loaded, embedded, name
 
 
 @pytest.mark.parametrize("name, params, offset", [("claims", {}, 3), ("claims", {"kind": "deployment"}, 1),
-                                                  ("claims-about", {"entity": "Russia"}, 1), ("neutral", {}, 0)])
+                                                  ("claims-about", {"entity": "Russia"}, 1), ("neutral", {}, 0),
+                                                  ("conflicting-reports", {}, 1)])
 def test_a_page_read_its_own_way_answers_as_the_embedded_store(loaded, embedded, name, params, offset):
     """Queries that read a page apart from the whole answer: by a page reader, or the claims by document."""
     assert name in pages() or name == runner.CLAIMS
