@@ -310,8 +310,10 @@ class Extractor:
         masked = self._collapse(masked, items, doc, drafts, met)
         cues = self.rules.cues
         taken: list[tuple[str, int, int]] = []
-        count = len(self.rules.rules)
-        for index, rule in enumerate(self.rules.rules):
+        rules = self.rules.rules
+        count = len(rules)
+        for index in sorted({i % count for i in met}):  # the rules whose reading or coordinated reading may match
+            rule = rules[index]
             if rule.collapse:
                 continue
             readings = [(m, m.span()) for m in rule.regex.finditer(masked)] if index in met else []

@@ -67,7 +67,9 @@ class RuleSet:
     @cached_property
     def cue_index(self) -> prefilter.CueIndex:
         """The rules' cues (index i) and their coordinated readings' (index len(rules) + i)."""
-        return prefilter.CueIndex([r.cues for r in self.rules] + [r.coordinated_cues for r in self.rules])
+        count = len(self.rules)
+        return prefilter.CueIndex({**{i: r.cues for i, r in enumerate(self.rules)},
+                                   **{count + i: r.coordinated_cues for i, r in enumerate(self.rules) if r.coordinated}})
 
     def office_key(self, title: str) -> str:
         """An office title folded for comparison: "the Defense Minister" and "minister of defence" agree."""

@@ -111,11 +111,12 @@ class CueIndex:
     position is a prefix of that one, so each match stands for its precomputed prefixes too.
     """
 
-    def __init__(self, requirements: list[tuple[tuple[str, ...], ...] | None]):
-        self.always = frozenset(i for i, needs in enumerate(requirements) if not needs)
-        self.needs = {i: len(needs) for i, needs in enumerate(requirements) if needs}
+    def __init__(self, requirements: dict[int, tuple[tuple[str, ...], ...] | None]):
+        """``requirements``: each pattern's, by its index (None: it has none, and is always met)."""
+        self.always = frozenset(i for i, needs in requirements.items() if not needs)
+        self.needs = {i: len(needs) for i, needs in requirements.items() if needs}
         by_word: dict[str, set[tuple[int, int]]] = {}  # cue -> (pattern, requirement) pairs it meets
-        for i, needs in enumerate(requirements):
+        for i, needs in requirements.items():
             for n, words in enumerate(needs or ()):
                 for word in words:
                     by_word.setdefault(word, set()).add((i, n))
