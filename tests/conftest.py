@@ -12,6 +12,13 @@ from ingest.store import Store
 from queries.cli import cli
 
 ARTICLES = Path(__file__).parents[1] / "data" / "articles"
+# Reports that disagree, two of each kind conflicting-reports finds: troop counts, signing dates, arrival dates.
+CONFLICTS = ["Chad has sent 1,500 troops to Mali, officials said.",
+             "Chad has sent 2,000 troops to Mali, according to a local governor.",
+             "Chile and Peru signed the Treaty of Lima in March 2023.",
+             "Chile and Peru signed the Treaty of Lima in May 2024.",
+             "Rwandan troops arrived in Mozambique's Cabo Delgado in July 2021.",
+             "Rwandan troops arrived in Mozambique's Cabo Delgado in March 2022."]
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from bench.corpus import generate
-from conftest import ARTICLES
+from conftest import ARTICLES, CONFLICTS
 from ingest.pipeline import ingest
 from ingest.store import Store
 from queries import formatting as fmt
@@ -43,20 +43,13 @@ def test_every_page_reader_belongs_to_a_canned_query_and_names_its_answer_column
         assert "# PAGE " in canned()[name].text, name
 
 
-# Reports that disagree (the generated articles above have none): troop counts for three senders and receivers,
-# arrival dates, signing dates; 11 answers
-CONFLICTS = ["Chad has sent 1,500 troops to Mali, officials said.",
-             "Chad has sent 2,000 troops to Mali, according to a local governor.",
-             "Chad has sent 1,500 troops to Mali.",
-             "Chad has sent 1,800 troops to Niger.",
-             "Chad has sent 2,500 troops to Niger, the army said.",
-             "Kenya has sent 3,000 troops to Somalia.",
-             "Kenya has sent 4,000 troops to Somalia, officials said.",
-             "Kenya has sent 5,000 troops to Somalia, a minister said.",
-             "Chile and Peru signed the Treaty of Lima in March 2023.",
-             "Chile and Peru signed the Treaty of Lima in May 2024.",
-             "Rwandan troops arrived in Mozambique's Cabo Delgado in July 2021.",
-             "Rwandan troops arrived in Mozambique's Cabo Delgado in March 2022."]
+# More reports that disagree (the generated articles above have none): with CONFLICTS, 11 answers
+MORE_CONFLICTS = ["Chad has sent 1,500 troops to Mali.",
+                  "Chad has sent 1,800 troops to Niger.",
+                  "Chad has sent 2,500 troops to Niger, the army said.",
+                  "Kenya has sent 3,000 troops to Somalia.",
+                  "Kenya has sent 4,000 troops to Somalia, officials said.",
+                  "Kenya has sent 5,000 troops to Somalia, a minister said."]
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +57,7 @@ def conflicts_store(tmp_path_factory) -> Store:
     folder = tmp_path_factory.mktemp("conflicts")
     articles = folder / "articles"
     articles.mkdir()
-    for n, text in enumerate(CONFLICTS):
+    for n, text in enumerate(CONFLICTS + MORE_CONFLICTS):
         (articles / f"{n:02d}.txt").write_text(text + "\n", "utf-8")
     assert ingest([articles], Store(folder / "store")).ok
     store = Store(folder / "store", read_only=True)

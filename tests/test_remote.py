@@ -25,7 +25,7 @@ from queries.catalog import pages
 from queries.cli import cli
 
 import servers
-from conftest import ARTICLES
+from conftest import ARTICLES, CONFLICTS
 from test_queries import EXPECTED
 
 HEADLINE = "who aligned with Russia after 2022?"
@@ -39,15 +39,6 @@ def invoke(*args):
 def alliance_kg(*args) -> list[str]:
     """The installed command, for runs in a process of their own (killed, interrupted)."""
     return [shutil.which("alliance-kg"), *(str(a) for a in args)]
-
-
-# Reports that disagree, so that conflicting-reports has answers to compare.
-CONFLICTS = ["Chad has sent 1,500 troops to Mali, officials said.",
-             "Chad has sent 2,000 troops to Mali, according to a local governor.",
-             "Chile and Peru signed the Treaty of Lima in March 2023.",
-             "Chile and Peru signed the Treaty of Lima in May 2024.",
-             "Rwandan troops arrived in Mozambique's Cabo Delgado in July 2021.",
-             "Rwandan troops arrived in Mozambique's Cabo Delgado in March 2022."]
 
 
 @pytest.fixture(scope="module")
