@@ -221,8 +221,8 @@ class _BatchWriter:
     """Writes finished documents to the store many at a time, in a thread of its own: pyoxigraph lets go of the
     GIL while it loads, so the main process goes on feeding workers meanwhile. One batch is written at a time."""
 
-    def __init__(self, store: Store, report: IngestReport, size: int):
-        self.store, self.report, self.size = store, report, size
+    def __init__(self, store: Store, report: IngestReport, smallest: int):
+        self.store, self.report, self.smallest = store, report, smallest  # documents in a batch at first
         self.parts: list[bytes] = []
         self.pending = 0  # bytes in parts
         self.fingerprints: list[bytes] = []
@@ -244,7 +244,7 @@ class _BatchWriter:
         self.report.claims += done.claims
         self.report.sentences += done.sentences
         written = len(self.report.added) + len(self.report.replaced)
-        if len(self.parts) >= max(self.size, written // 8) or self.pending >= MAX_BATCH_BYTES:
+        if len(self.parts) >= max(self.smallest, written // 8) or self.pending >= MAX_BATCH_BYTES:
             self.flush()
 
     def flush(self):
