@@ -8,6 +8,7 @@ from pyoxigraph import Literal, Quad
 from click.testing import CliRunner
 
 from bench.corpus import generate
+from ingest import pipeline
 from ingest.pipeline import CHUNK, IN_FLIGHT, _start_worker, find_articles, ingest_articles, process
 from ingest.store import Store
 from ontology.terms import AK
@@ -123,6 +124,34 @@ def test_parallel_ingest_gives_the_graph_one_process_gives(tmp_path, generated):
     two = ingest(tmp_path / "two", generated, "--jobs", "2")
     assert json.loads(one.stdout) == json.loads(two.stdout) and json.loads(one.stdout)["added"] == 120
     assert dump(tmp_path / "one") == dump(tmp_path / "two")
+
+
+class BatchCountingStore(Store):
+    """The real store, noting how many documents each write brings (one fingerprint line each)."""
+    sizes: list[int]
+
+    def add_documents(self, content: bytes, fingerprints: bytes, replacing=()):
+        self.sizes.append(fingerprints.count(b"\n"))
+        super().add_documents(content, fingerprints, replacing)
+
+
+def test_write_batches_grow_with_the_run_up_to_a_cap_and_give_the_graph_one_batch_gives(tmp_path, generated,
+                                                                                       monkeypatch):
+    def batches(name, smallest):
+        with BatchCountingStore(tmp_path / name) as store:
+            store.sizes = []
+            ingest_articles(find_articles([generated]), store, batch=smallest, compact_after=None)
+        return store.sizes
+
+    growing = batches("growing", 4)
+    assert sum(growing) == 120 and growing[:4] == [4, 4, 4, 4]
+    written = [sum(growing[:i + 1]) for i in range(len(growing))]
+    assert all(size <= max(4, total // 4) for size, total in zip(growing, written))  # a quarter of those written
+    assert max(growing) >= 120 // 5  # grown to about a quarter of the run by its end
+    assert batches("one", 120) == [120]
+    assert dump(tmp_path / "growing") == dump(tmp_path / "one")
+    monkeypatch.setattr(pipeline, "MAX_BATCH_BYTES", 1)  # every document is over the cap on its own
+    assert batches("capped", 4) == [1] * 120
 
 
 def test_ingest_streams_files_with_a_few_in_flight(tmp_path):
