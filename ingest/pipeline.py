@@ -41,8 +41,8 @@ BATCH = 256  # documents written to the store at a time, at first; then a quarte
 # process, with a quarter than with an eighth), while the last batch, written once the workers are done, stays
 # a small part of the run
 MAX_BATCH_BYTES = 80 << 20  # of N-Quads in a batch at most (about 1,000 generated articles), which the bulk loader
-# holds several times over while it sorts them: with batches of at most 1,024 documents, 100k articles peaked at
-# 818 MiB (at 2,048, 1.35 GiB)
+# holds several times over while it sorts them: 100k generated articles peaked at 835 MiB (with batches of up
+# to 2,048 documents instead, 1.35 GiB)
 ARTICLE_SUFFIXES = (".txt", *WEBPAGE_SUFFIXES)
 FLUSH_EVERY = 4  # batches between flushes of the store's write buffers to disk
 COMPACT_AFTER = 1000  # documents written in one run that make it end by compacting the store: the bulk loader
