@@ -14,6 +14,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable
@@ -118,12 +119,20 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
+@lru_cache(maxsize=1)
+def _rule_inputs() -> frozenset[ox.NamedNode]:
+    """The predicates the derivation rules match on: most of a document graph is evidence no rule reads."""
+    return frozenset(ox.NamedNode(iri) for rule in catalog.rules().values() for iri in catalog.where_iris(rule))
+
+
 def derive(quads: list[ox.Quad]) -> list[ox.Quad]:
     """Stances the derivation rules (queries/rules/*.rq) draw from documents' claims, each in the graph of the
     claim it is drawn from. Rules match within one document graph, so running them over several documents at once
-    (which saves most of their cost: a query's set-up outweighs its matching here) draws what one by one would."""
+    (which saves most of their cost: a query's set-up outweighs its matching here) draws what one by one would.
+    They run on the quads whose predicate they name alone: copying every quad into their store was half the cost."""
     scratch = ox.Store()
-    scratch.extend(quads)
+    inputs = _rule_inputs()
+    scratch.extend(q for q in quads if q.predicate in inputs)
     graph_of = {q.subject: q.graph_name for q in quads if q.predicate == AK.asserts}  # claim -> its document
     derived = []
     for rule in catalog.rules().values():

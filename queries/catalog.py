@@ -15,10 +15,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
-from ontology.terms import sparql_prologue
+from ontology.terms import PREFIXES, RDF, sparql_prologue
 
 PARAM_KINDS = ("entity", "date-after", "date-before", "stance", "text", "inferred")
 _HEADER = re.compile(r"#\s*(\w[\w-]*)\s*:\s*(.*)")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+# an IRI, a prefixed name, or the keyword ``a`` (rdf:type), where neither a variable nor a prefixed name goes on
+_NAMED = re.compile(r"<([^<>\s]*)>|(?<![\w?$])([A-Za-z][\w-]*):([\w-]+)|(?<![\w?$:])a(?![\w:])")
 _PARAM = re.compile(r"(?P<name>\w+)\s+(?P<kind>[\w-]+)\s+(?P<need>required|optional)\s*(?:—|-)?\s*(?P<help>.*)")
 
 
@@ -67,6 +70,23 @@ def parse(name: str, text: str) -> SparqlFile:
         params.append(Param(m["name"], m["kind"], m["need"] == "required", m["help"]))
     return SparqlFile(name, header.get("title", [name])[0], " ".join(header.get("description", [])),
                       tuple(params), header.get("example", [""])[0], sparql_prologue() + text, header)
+
+
+def where_iris(query: SparqlFile) -> frozenset[str]:
+    """The IRIs the WHERE clause of ``query`` names (prefixed names expanded, ``a`` read as rdf:type). A query
+    whose patterns all name their predicate matches no quad whose predicate is not among them: derivation feeds
+    the rules those quads alone (the rules are held to this by a test that parses them with rdflib)."""
+    code = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
+    where = _WHERE.search(code)
+    named = set()
+    for m in _NAMED.finditer(code, where.start() if where else 0):
+        if m[1] is not None:
+            named.add(m[1])
+        elif m[2] is not None and m[2] in PREFIXES:
+            named.add(PREFIXES[m[2]] + m[3])
+        elif m[2] is None:
+            named.add(RDF.type.value)
+    return frozenset(named)
 
 
 def _load(folder: str) -> dict[str, SparqlFile]:

@@ -4,14 +4,18 @@ import json
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, Quad
+import pyoxigraph as ox
+from pyoxigraph import Literal, Quad, Triple
 from click.testing import CliRunner
 
 from bench.corpus import generate
 from ingest import pipeline
 from ingest.pipeline import CHUNK, IN_FLIGHT, _start_worker, find_articles, ingest_articles, process
+from ingest.mapping import document_quads
+from ingest.reader import read_article
 from ingest.store import Store
 from ontology.terms import AK
+from queries.catalog import rules
 from queries.cli import cli
 
 
@@ -223,6 +227,22 @@ def test_documents_processed_together_give_the_graphs_each_gives_alone(generated
     alone = [process([task])[0] for task in tasks]
     assert [set(p.nquads.splitlines()) for p in together] == [set(p.nquads.splitlines()) for p in alone]
     assert all(p.error is None and b"/stance/" in p.nquads for p in together[-4:])
+
+
+def test_rules_given_the_quads_they_name_draw_what_they_draw_from_whole_graphs(generated):
+    """Derivation copies into the rules' store only the quads whose predicate a rule names; every rule must draw
+    the stances it draws from the documents' whole graphs."""
+    _start_worker(())
+    files = find_articles([generated])[:24] + find_articles([Path(__file__).parents[1] / "data" / "articles"])
+    results = [pipeline._extractor.extract(read_article(file.read_bytes(), str(file.relative_to(root))))
+               for file, root in files]
+    quads = [q for result in results for q in document_quads(result)[1]]
+    whole = ox.Store()
+    whole.extend(quads)
+    drawn = {t for rule in rules().values() for t in whole.query(rule.text)}
+    derived = pipeline.derive(quads)
+    assert sum(q.predicate in pipeline._rule_inputs() for q in quads) < len(quads) / 3  # most are left out
+    assert len(derived) > 100 and {Triple(q.subject, q.predicate, q.object) for q in derived} == drawn
 
 
 def test_a_store_being_written_is_not_read_meanwhile_and_a_store_being_read_is_not_written(tmp_path, articles_copy):

@@ -1,11 +1,14 @@
 """Every canned query on the real seed store; parameters are checked and bound as terms, never executed."""
 import pytest
+from rdflib import URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from ingest.errors import UserError
 from ingest.pipeline import ingest
 from ingest.store import Store
 from queries import runner
-from queries.catalog import canned, rules
+from queries.catalog import canned, rules, where_iris
 
 # One expectation per canned query: parameters, and an answer that must be among the rows.
 EXPECTED = {
@@ -47,6 +50,27 @@ def test_every_derivation_rule_fires_on_the_seeds(seed_store):
         "PREFIX ak: <https://w3id.org/alliance-kg/ontology#> "
         "SELECT DISTINCT ?rule WHERE { GRAPH ?g { ?s ak:derivedBy ?rule } }").rows}
     assert used == set(rules())
+
+
+@pytest.mark.parametrize("name", sorted(rules()))
+def test_each_derivation_rule_names_every_predicate_it_matches_on(name):
+    """Derivation feeds a rule only the quads whose predicate some rule's WHERE clause names (where_iris): rdflib's
+    own parse of the rule may find no pattern whose predicate is a variable, a path, or an IRI not named."""
+    predicates = []
+
+    def walk(node):
+        if isinstance(node, CompValue):
+            if node.name in ("BGP", "TriplesBlock"):  # a TriplesBlock: the patterns of a FILTER EXISTS
+                predicates.extend(p for _, p, _ in node["triples"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value)
+
+    walk(prepareQuery(rules()[name].text).algebra.p)  # the WHERE clause, not the CONSTRUCT template
+    assert predicates and all(isinstance(p, URIRef) for p in predicates), predicates
+    assert {str(p) for p in predicates} <= where_iris(rules()[name])
 
 
 def test_after_filter_keeps_only_later_or_undated_support(seed_store):
