@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sized
 
 import pyoxigraph as ox
 
@@ -44,6 +44,8 @@ BATCH = 256  # documents written to the store at a time, at first; then a quarte
 MAX_BATCH_BYTES = 80 << 20  # of N-Quads in a batch at most (about 1,000 generated articles), which the bulk loader
 # holds several times over while it sorts them: 100k generated articles peaked at 835 MiB (with batches of up
 # to 2,048 documents instead, 1.35 GiB)
+TAIL = 32  # documents: near the end of a run, a batch is written as soon as it holds as many as are still to come
+# (and this many), so the last one, written after the workers are done with nothing to overlap it, stays small
 ARTICLE_SUFFIXES = (".txt", *WEBPAGE_SUFFIXES)
 FLUSH_EVERY = 4  # batches between flushes of the store's write buffers to disk
 COMPACT_AFTER = 1000  # documents written in one run that make it end by compacting the store: the bulk loader
@@ -231,8 +233,9 @@ class _BatchWriter:
     """Writes finished documents to the store many at a time, in a thread of its own: pyoxigraph lets go of the
     GIL while it loads, so the main process goes on feeding workers meanwhile. One batch is written at a time."""
 
-    def __init__(self, store: Store, report: IngestReport, smallest: int):
+    def __init__(self, store: Store, report: IngestReport, smallest: int, total: int | None = None):
         self.store, self.report, self.smallest = store, report, smallest  # documents in a batch at first
+        self.total = total  # articles in the run, when known
         self.parts: list[bytes] = []
         self.pending = 0  # bytes in parts
         self.fingerprints: list[bytes] = []
@@ -256,6 +259,13 @@ class _BatchWriter:
         written = len(self.report.added) + len(self.report.replaced)
         if len(self.parts) >= max(self.smallest, written // 4) or self.pending >= MAX_BATCH_BYTES:
             self.flush()
+        elif self.total is not None and len(self.parts) >= max(TAIL, self._to_come()):
+            self.flush()
+
+    def _to_come(self) -> int:
+        """Articles of the run still being read or processed."""
+        report = self.report
+        return self.total - len(report.added) - len(report.replaced) - len(report.unchanged) - len(report.failed)
 
     def flush(self):
         """Hand the documents gathered so far to the writing thread, once it is done with the previous batch."""
@@ -321,7 +331,7 @@ def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_p
     report = IngestReport()
     with store.writing():
         store.repair()
-        writer = _BatchWriter(store, report, batch)
+        writer = _BatchWriter(store, report, batch, len(articles) if isinstance(articles, Sized) else None)
         _process_all(_changed(articles, store, report, progress, max_size), writer, progress, jobs, extra_patterns)
         writer.close()
     if compact_after is not None and len(report.added) + len(report.replaced) >= compact_after:

@@ -139,8 +139,8 @@ class BatchCountingStore(Store):
         super().add_documents(content, fingerprints, replacing)
 
 
-def test_write_batches_grow_with_the_run_up_to_a_cap_and_give_the_graph_one_batch_gives(tmp_path, generated,
-                                                                                       monkeypatch):
+def test_write_batches_grow_with_the_run_up_to_a_cap_end_small_and_give_the_graph_one_batch_gives(
+        tmp_path, generated, monkeypatch):
     def batches(name, smallest):
         with BatchCountingStore(tmp_path / name) as store:
             store.sizes = []
@@ -152,8 +152,11 @@ def test_write_batches_grow_with_the_run_up_to_a_cap_and_give_the_graph_one_batc
     written = [sum(growing[:i + 1]) for i in range(len(growing))]
     assert all(size <= max(4, total // 4) for size, total in zip(growing, written))  # a quarter of those written
     assert max(growing) >= 120 // 5  # grown to about a quarter of the run by its end
+    # near the end, a batch goes once it holds as many as are still to come (and 32): the last one is small
+    assert batches("tail", 1000) == [60, 32, 28]
+    monkeypatch.setattr(pipeline, "TAIL", 1000)
     assert batches("one", 120) == [120]
-    assert dump(tmp_path / "growing") == dump(tmp_path / "one")
+    assert dump(tmp_path / "growing") == dump(tmp_path / "one") == dump(tmp_path / "tail")
     monkeypatch.setattr(pipeline, "MAX_BATCH_BYTES", 1)  # every document is over the cap on its own
     assert batches("capped", 4) == [1] * 120
 
