@@ -512,9 +512,9 @@ class Extractor:
                 elif item.kind in (STATE, DEMONYM):
                     doc.state_mentions[item.value] += 1
             sentence_text = text[start:end]
-            refers_back = bool(doc.claims) and self.rules.cues.anaphora.search(sentence_text)
-            if not refers_back and not any(i.kind in "SAPO" for i in items):
-                continue
+            if not any(i.kind in "SAPO" for i in items) and not (
+                    doc.claims and self.rules.cues.anaphora.search(sentence_text)):
+                continue  # no party named, and nothing referred back to
             masked, drafts = self._match(self._mask(text, start, end, items), items, doc)
             current: list[Claim] = []
             for draft in drafts:
