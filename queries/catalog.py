@@ -20,7 +20,7 @@ from ontology.terms import PREFIXES, RDF, sparql_prologue
 PARAM_KINDS = ("entity", "date-after", "date-before", "stance", "text", "inferred")
 _HEADER = re.compile(r"#\s*(\w[\w-]*)\s*:\s*(.*)")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-# an IRI, a prefixed name, or the keyword ``a`` (rdf:type), where neither a variable nor a prefixed name goes on
+# an IRI, a prefixed name, or the keyword ``a`` (rdf:type) as a word of its own, not inside a variable or a name
 _NAMED = re.compile(r"<([^<>\s]*)>|(?<![\w?$])([A-Za-z][\w-]*):([\w-]+)|(?<![\w?$:])a(?![\w:])")
 _PARAM = re.compile(r"(?P<name>\w+)\s+(?P<kind>[\w-]+)\s+(?P<need>required|optional)\s*(?:—|-)?\s*(?P<help>.*)")
 
