@@ -19,7 +19,7 @@ from ontology.terms import PREFIXES, RDF, sparql_prologue
 
 PARAM_KINDS = ("entity", "date-after", "date-before", "stance", "text", "inferred")
 _HEADER = re.compile(r"#\s*(\w[\w-]*)\s*:\s*(.*)")
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)  # the head of a query's outer WHERE group
 # an IRI, a prefixed name, or the keyword ``a`` (rdf:type) as a word of its own, not inside a variable or a name
 _NAMED = re.compile(r"<([^<>\s]*)>|(?<![\w?$])([A-Za-z][\w-]*):([\w-]+)|(?<![\w?$:])a(?![\w:])")
 _PARAM = re.compile(r"(?P<name>\w+)\s+(?P<kind>[\w-]+)\s+(?P<need>required|optional)\s*(?:—|-)?\s*(?P<help>.*)")
@@ -77,7 +77,7 @@ def where_iris(query: SparqlFile) -> frozenset[str]:
     whose patterns all name their predicate matches no quad whose predicate is not among them: derivation feeds
     the rules those quads alone (the rules are held to this by a test that parses them with rdflib)."""
     code = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
-    where = _WHERE.search(code)
+    where = WHERE.search(code)
     named = set()
     for m in _NAMED.finditer(code, where.start() if where else 0):
         if m[1] is not None:

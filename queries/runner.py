@@ -35,7 +35,7 @@ from ingest.errors import UserError, quoted
 from ingest.store import GraphStore, Rows, Store, chunked
 from ontology.terms import AK, INFERRED_GRAPH, NO_GRAPH, XSD
 
-from .catalog import PAGE_BLOCK, PageKeys, SparqlFile, canned, claim_documents, pages
+from .catalog import PAGE_BLOCK, WHERE, PageKeys, SparqlFile, canned, claim_documents, pages
 from .catalog import stats as stats_query
 
 EVIDENCE_COLUMNS = ("date", "basis", "hedged", "claim_type", "derived_by", "rule", "claim", "source", "start",
@@ -47,7 +47,6 @@ EXPORT_DOCUMENTS = 20  # documents one query of the claims reads: pyoxigraph 0.5
 _BASIS_ORDER = {"stated": 0, "reported": 1, "not-before": 2}
 _STANCES = {"aligned": AK.Aligned, "opposed": AK.Opposed, "neutral": AK.Neutral}
 _YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _MARK = re.compile(r"^([ \t]*)# PARAMETERS[ \t]*$", re.MULTILINE)
 _PAGE = re.compile(r"^([ \t]*)# PAGE (VALUES|FILTER)[ \t]*$", re.MULTILINE)
 
@@ -137,7 +136,7 @@ def values_text(query: SparqlFile, names: list[str], rows: list[dict[str, object
     values = f"VALUES ({' '.join(f'?{n}' for n in names)}) {{ {listed} }}"
     if _MARK.search(query.text):
         return _MARK.sub(lambda m: m[1] + values, query.text)
-    m = _WHERE.search(query.text)
+    m = WHERE.search(query.text)
     return f"{query.text[:m.end()]}\n  {values}{query.text[m.end():]}"
 
 
