@@ -123,6 +123,12 @@ def generated(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture
+def mixed(generated) -> list[tuple[Path, Path]]:
+    """(file, root) pairs of 24 generated articles and the seeds."""
+    return find_articles([generated])[:24] + find_articles([Path(__file__).parents[1] / "data" / "articles"])
+
+
 def test_parallel_ingest_gives_the_graph_one_process_gives(tmp_path, generated):
     one = ingest(tmp_path / "one", generated, "--jobs", "1")
     two = ingest(tmp_path / "two", generated, "--jobs", "2")
@@ -221,24 +227,22 @@ def test_readers_are_warned_of_a_run_that_stopped_half_way_until_an_ingest_repai
     assert dump(store_path) == dump(tmp_path / "clean")
 
 
-def test_documents_processed_together_give_the_graphs_each_gives_alone(generated):
+def test_documents_processed_together_give_the_graphs_each_gives_alone(mixed):
     """Workers derive stances for a chunk of documents at once; no document's stances may depend on another's."""
     _start_worker(())
-    files = find_articles([generated])[:24] + find_articles([Path(__file__).parents[1] / "data" / "articles"])
-    tasks = [(str(file.relative_to(root)), file.read_bytes(), False) for file, root in files]
+    tasks = [(str(file.relative_to(root)), file.read_bytes(), False) for file, root in mixed]
     together = process(tasks)
     alone = [process([task])[0] for task in tasks]
     assert [set(p.nquads.splitlines()) for p in together] == [set(p.nquads.splitlines()) for p in alone]
     assert all(p.error is None and b"/stance/" in p.nquads for p in together[-4:])
 
 
-def test_rules_given_the_quads_they_name_draw_what_they_draw_from_whole_graphs(generated):
+def test_rules_given_the_quads_they_name_draw_what_they_draw_from_whole_graphs(mixed):
     """Derivation copies into the rules' store only the quads whose predicate a rule names; every rule must draw
     the stances it draws from the documents' whole graphs."""
     _start_worker(())
-    files = find_articles([generated])[:24] + find_articles([Path(__file__).parents[1] / "data" / "articles"])
     results = [pipeline._extractor.extract(read_article(file.read_bytes(), str(file.relative_to(root))))
-               for file, root in files]
+               for file, root in mixed]
     quads = [q for result in results for q in document_quads(result)[1]]
     whole = ox.Store()
     whole.extend(quads)
