@@ -131,7 +131,7 @@ def derive(quads: list[ox.Quad]) -> list[ox.Quad]:
     """Stances the derivation rules (queries/rules/*.rq) draw from documents' claims, each in the graph of the
     claim it is drawn from. Rules match within one document graph, so running them over several documents at once
     (which saves most of their cost: a query's set-up outweighs its matching here) draws what one by one would.
-    They run on the quads whose predicate they name alone: copying every quad into their store was half the cost."""
+    They run on the quads whose predicate they name alone: copying every quad into their store was most of the cost."""
     scratch = ox.Store()
     inputs = _rule_inputs()
     scratch.extend(q for q in quads if q.predicate in inputs)
