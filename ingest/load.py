@@ -1,9 +1,10 @@
 """Pushing the embedded store into a remote SPARQL store, one named graph at a time.
 
 The unit is a graph that carries its fingerprint (``<g> ak:sha256 ?sha`` inside g): each document's graph, the
-ontology's and the reference data's. A graph is loaded when the remote copy's fingerprint differs (or on
-``everything``), and always replaced whole, so loading twice duplicates nothing, and a load cut short is
-finished by the next one: a graph that did not arrive, or arrived without its fingerprint, is loaded again.
+ontology's, the reference data's, the disagreements drawn across documents, and the inferences of ``check``. A
+graph is loaded when the remote copy's fingerprint differs (or on ``everything``), and always replaced whole, so
+loading twice duplicates nothing, and a load cut short is finished by the next one: a graph that did not arrive,
+or arrived without its fingerprint, is loaded again.
 """
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Sized
 
 import pyoxigraph as ox
 
-from ontology.terms import AK, ONTOLOGY_GRAPH, PROV, REFERENCE_GRAPH, ontology_turtle
+from ontology.terms import AK, DISAGREEMENTS_GRAPH, ONTOLOGY_GRAPH, PROV, REFERENCE_GRAPH, ontology_turtle
 from ontology.validation import violations
 from queries import catalog
 
@@ -30,7 +30,7 @@ from .errors import UserError
 from .extract import Extraction, Extractor
 from .mapping import document_iri, document_quads, reference_quads
 from .reader import MAX_SIZE, read_article, read_bytes, relative_path
-from .store import Store, chunked, fingerprint
+from .store import DOCUMENT_PREFIX, Store, chunked, fingerprint
 from .webpage import SUFFIXES as WEBPAGE_SUFFIXES
 
 
@@ -62,6 +62,7 @@ class IngestReport:
     sentences: int = 0  # read in the documents processed (not those skipped as unchanged)
     bytes: int = 0  # of every file read
     compacted_s: float | None = None  # how long compacting the store took, when this run did
+    disagreements_s: float | None = None  # how long drawing the disagreements took, when this run did
 
     @property
     def ok(self) -> bool:
@@ -158,6 +159,17 @@ def prepare_store(store: Store):
     reference = resources.files("ingest").joinpath("reference")
     texts = [f.read_text("utf-8") for f in sorted(reference.iterdir(), key=lambda f: f.name) if f.name.endswith(".csv")]
     store.ensure_graph(REFERENCE_GRAPH, lambda: reference_quads(gazetteer.load(), REFERENCE_GRAPH), fingerprint(*texts))
+
+
+def draw_disagreements(store: Store) -> bool:
+    """Draw the reports that disagree (``queries/disagreements.rq``) into their graph again, when the documents or
+    the rule changed since it was drawn; True if it was. They span documents, so no worker can draw them, and one
+    search over the store when it changes costs less than one for every question about them."""
+    rule = catalog.disagreements()
+    documents = sorted(f"{g.value} {sha}" for g, sha in store.fingerprints().items()
+                       if g.value.startswith(DOCUMENT_PREFIX))
+    drawn = lambda: (ox.Quad(t.subject, t.predicate, t.object, DISAGREEMENTS_GRAPH) for t in store.query(rule.text))
+    return store.ensure_graph(DISAGREEMENTS_GRAPH, drawn, fingerprint(rule.text, *documents))
 
 
 def document_graphs(results: list[Extraction]) -> list[list[ox.Quad]]:
@@ -334,6 +346,9 @@ def ingest_articles(articles: Iterable[tuple[Path, Path]], store: Store, extra_p
         writer = _BatchWriter(store, report, batch, len(articles) if isinstance(articles, Sized) else None)
         _process_all(_changed(articles, store, report, progress, max_size), writer, progress, jobs, extra_patterns)
         writer.close()
+        started = time.perf_counter()
+        if draw_disagreements(store):
+            report.disagreements_s = time.perf_counter() - started
     if compact_after is not None and len(report.added) + len(report.replaced) >= compact_after:
         started = time.perf_counter()
         store.compact()

@@ -173,9 +173,10 @@ class Store:
     def graph_quads(self, graph: ox.NamedNode):
         return self._db.quads_for_pattern(None, None, None, graph)
 
-    # --- graphs that come with the software ----------------------------------------------------------
+    # --- graphs made from other data ----------------------------------------------------------------
     def ensure_graph(self, graph: ox.NamedNode, quads_factory, fingerprint: str) -> bool:
-        """Keep a packaged graph (ontology, reference data) current; rebuild it when its source changed."""
+        """Keep a graph made from other data (the ontology, the reference data, the disagreements drawn from the
+        documents) current: build it again when ``fingerprint``, that of its sources, changed."""
         stored = next(iter(self._db.quads_for_pattern(graph, AK.sha256, None, graph)), None)
         if stored is not None and stored.object.value == fingerprint:
             return False

@@ -53,6 +53,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 ONTOLOGY_GRAPH = GRAPH.ontology
 REFERENCE_GRAPH = GRAPH.reference
 INFERRED_GRAPH = GRAPH.inferred  # written by 'check'
+DISAGREEMENTS_GRAPH = GRAPH.disagreements  # drawn across documents by 'ingest'
 NO_GRAPH = GRAPH.none  # names no graph: a query binds it where the user left inferred facts out
 
 

@@ -139,6 +139,11 @@ def stats() -> SparqlFile:
     return parse("stats", resources.files("queries").joinpath("stats.rq").read_text("utf-8"))
 
 
+def disagreements() -> SparqlFile:
+    """The rule that draws the reports that disagree across the store's documents (CONSTRUCT)."""
+    return parse("disagreements", resources.files("queries").joinpath("disagreements.rq").read_text("utf-8"))
+
+
 def claim_documents() -> SparqlFile:
     """Each document holding claims, with how many, in the order the canned query 'claims' lists them."""
     return parse("claim-documents", resources.files("queries").joinpath("claim-documents.rq").read_text("utf-8"))

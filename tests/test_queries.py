@@ -7,6 +7,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from ingest.errors import UserError
 from ingest.pipeline import ingest
 from ingest.store import Store
+from ontology.terms import AK, DISAGREEMENTS_GRAPH
 from queries import runner
 from queries.catalog import canned, rules, where_iris
 
@@ -187,6 +188,26 @@ def test_different_arrival_dates_at_one_place_are_kept_side_by_side(tmp_path):
                      "Rwandan troops arrived in Mozambique's Cabo Delgado in March 2022.")
     rows = runner.run(store, "conflicting-reports", {}).rows
     assert {(r["conflict"], r["value"]) for r in rows} == {("arrival date", "2021-07"), ("arrival date", "2022-03")}
+
+
+def test_a_changed_report_takes_its_disagreement_with_it(tmp_path):
+    store = store_of(tmp_path, "Chad has sent 1,500 troops to Mali.", "Chad has sent 2,000 troops to Mali.")
+    assert {r["value"] for r in runner.run(store, "conflicting-reports", {}).rows} == {"1500", "2000"}
+    (tmp_path / "in" / "b.txt").write_text("Chad has sent 1,500 troops to Mali.\n")
+    assert ingest([tmp_path / "in"], store).replaced == ["b.txt"]
+    assert runner.run(store, "conflicting-reports", {}).rows == []
+    assert [q.predicate for q in store.graph_quads(DISAGREEMENTS_GRAPH)] == [AK.sha256]  # its fingerprint alone
+
+
+def test_an_ingest_draws_the_disagreements_a_store_lacks_though_no_article_changed(tmp_path):
+    """A store written before the graph of disagreements existed, or before its rule changed, gets it again."""
+    store = store_of(tmp_path, "Chad has sent 1,500 troops to Mali.", "Chad has sent 2,000 troops to Mali.")
+    store.replace_graph(DISAGREEMENTS_GRAPH, [])
+    assert runner.run(store, "conflicting-reports", {}).rows == []
+    report = ingest([tmp_path / "in"], store)
+    assert report.unchanged == ["a.txt", "b.txt"] and report.disagreements_s is not None
+    assert {r["value"] for r in runner.run(store, "conflicting-reports", {}).rows} == {"1500", "2000"}
+    assert ingest([tmp_path / "in"], store).disagreements_s is None  # current now: not drawn again
 
 
 # three documents naming a person the reference data lacks: each document labels them

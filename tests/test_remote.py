@@ -131,10 +131,10 @@ def test_claims_stats_and_sparql_answer_as_the_embedded_store(loaded, corpus, co
     assert json.loads(there.stdout) == json.loads(here.stdout)
 
 
-GRAPHS = 4 + len(CONFLICTS) + 3  # a graph per document, the ontology, the reference data, the inferences
+GRAPHS = 4 + len(CONFLICTS) + 4  # a graph per document, the ontology, the reference data, the inferences, the disagreements
 
 
-def test_the_remote_store_holds_one_graph_per_document_plus_ontology_reference_and_inferences(loaded, embedded):
+def test_the_remote_store_holds_one_graph_per_document_plus_ontology_reference_inferences_and_disagreements(loaded, embedded):
     sizes = graph_sizes(remote(loaded))
     assert sizes == graph_sizes(embedded)
     assert {"https://w3id.org/alliance-kg/graph/ontology", "https://w3id.org/alliance-kg/graph/inferred"} <= set(sizes)
@@ -152,7 +152,8 @@ def test_loading_twice_changes_nothing_and_sends_nothing(loaded, corpus):
 
 # --- loading: changed documents only, updates where there is no graph store, a server killed mid-load ----
 
-def test_a_changed_article_replaces_its_graph_and_only_it(tmp_path, articles_copy):
+def test_a_changed_article_replaces_its_graph_and_the_disagreements_alone(tmp_path, articles_copy):
+    """The disagreements are drawn from every document, so a changed one may change them: they go too."""
     store = tmp_path / "store"
     assert invoke("--store", store, "ingest", articles_copy).exit_code == 0
     server = servers.oxigraph(tmp_path / "oxigraph")
@@ -162,7 +163,7 @@ def test_a_changed_article_replaces_its_graph_and_only_it(tmp_path, articles_cop
         article.write_text(article.read_text("utf-8") + "\nBrazil sent 300 troops to Angola in May 2024.\n", "utf-8")
         assert invoke("--store", store, "ingest", articles_copy).exit_code == 0
         result = invoke("--store", store, "load", *server.options(), "--format", "json")
-        assert json.loads(result.stdout)["loaded"] == 1
+        assert json.loads(result.stdout)["loaded"] == 2
         assert graph_sizes(remote(server)) == graph_sizes(Store(store, read_only=True))
     finally:
         server.stop()
