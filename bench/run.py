@@ -387,7 +387,7 @@ def _task_ingest(args: dict, emit):
 
 
 def _task_audit(args: dict, emit):
-    from ingest.store import DOCUMENT_PREFIX, Store
+    from ingest.store import Store
     from queries import audit
 
     if args["command"] == "validate":
@@ -396,7 +396,7 @@ def _task_audit(args: dict, emit):
         found = audit.validate(store)
         seconds = time.perf_counter() - started
         result = {"violations": len(found),
-                  "documents": sum(g.value.startswith(DOCUMENT_PREFIX) for g in store.fingerprints())}
+                  "documents": len(store.document_fingerprints())}
     else:
         store = Store(Path(args["store"]))
         started = time.perf_counter()
@@ -923,7 +923,6 @@ class Bench:
         from pyoxigraph import RdfFormat
         from ingest.load import load, stale_graphs
         from ingest.remote import Endpoint, RemoteStore
-        from ingest.store import DOCUMENT_PREFIX
 
         small = next(x for x in r.ingest if x.corpus == "small" and x.jobs == self.settings.jobs)
         self.log(f"[bench] load rate into an Oxigraph server: the {small.articles:,}-article store "
@@ -934,7 +933,7 @@ class Bench:
         with _opened(self.workdir / f"store-small-{self.settings.jobs}") as local:
             dump.write_bytes(local.dump(RdfFormat.N_QUADS))
             triples = len(local)
-            documents = sum(g.value.startswith(DOCUMENT_PREFIX) for g in local.fingerprints())
+            documents = len(local.document_fingerprints())
             started = time.perf_counter()
             subprocess.run([binary, "load", "--location", str(folder / "bulk"), "--file", str(dump)], check=True,
                            capture_output=True)

@@ -30,7 +30,7 @@ from .errors import UserError
 from .extract import Extraction, Extractor
 from .mapping import document_iri, document_quads, reference_quads
 from .reader import MAX_SIZE, read_article, read_bytes, relative_path
-from .store import DOCUMENT_PREFIX, Store, chunked, fingerprint
+from .store import Store, chunked, fingerprint
 from .webpage import SUFFIXES as WEBPAGE_SUFFIXES
 
 
@@ -166,8 +166,7 @@ def draw_disagreements(store: Store) -> bool:
     the rule changed since it was drawn; True if it was. They span documents, so no worker can draw them, and one
     search over the store when it changes costs less than one for every question about them."""
     rule = catalog.disagreements()
-    documents = sorted(f"{g.value} {sha}" for g, sha in store.fingerprints().items()
-                       if g.value.startswith(DOCUMENT_PREFIX))
+    documents = sorted(f"{g.value} {sha}" for g, sha in store.document_fingerprints().items())
     drawn = lambda: (ox.Quad(t.subject, t.predicate, t.object, DISAGREEMENTS_GRAPH) for t in store.query(rule.text))
     return store.ensure_graph(DISAGREEMENTS_GRAPH, drawn, fingerprint(rule.text, *documents))
 

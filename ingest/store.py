@@ -170,6 +170,10 @@ class Store:
         return {q.graph_name: q.object.value for q in self._db.quads_for_pattern(None, AK.sha256, None)
                 if q.subject == q.graph_name}
 
+    def document_fingerprints(self) -> dict[ox.NamedNode, str]:
+        """The fingerprints of the document graphs alone."""
+        return {g: sha for g, sha in self.fingerprints().items() if g.value.startswith(DOCUMENT_PREFIX)}
+
     def graph_quads(self, graph: ox.NamedNode):
         return self._db.quads_for_pattern(None, None, None, graph)
 
