@@ -194,14 +194,15 @@ def ingest(ctx, paths, pattern_dirs, jobs, max_size, compact, output):
         click.echo(f"error: {reason}", err=True)
     summary = {"added": len(report.added), "replaced": len(report.replaced), "unchanged": len(report.unchanged),
                "failed": len(report.failed), "claims": report.claims}
-    if report.compacted_s is not None:
-        summary["compacted_seconds"] = round(report.compacted_s, 1)
+    # the two steps after the documents that take long on a large store, when this run took them
+    steps = {"compacted_seconds": ("store compacted", report.compacted_s),
+             "disagreements_seconds": ("disagreements drawn", report.disagreements_s)}
+    timed = {key: round(seconds, 1) for key, (_, seconds) in steps.items() if seconds is not None}
     if output == fmt.JSON:
-        click.echo(fmt.rows_json(summary))
+        click.echo(fmt.rows_json(summary | timed))
     else:
-        compacted = summary.pop("compacted_seconds", None)
-        click.echo(", ".join(f"{v} {k}" for k, v in summary.items())
-                   + (f"; store compacted in {compacted} s" if compacted is not None else ""))
+        click.echo("; ".join([", ".join(f"{v} {k}" for k, v in summary.items()),
+                              *(f"{steps[key][0]} in {seconds} s" for key, seconds in timed.items())]))
     if not report.ok:
         ctx.exit(1)
 
