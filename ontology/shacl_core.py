@@ -1,7 +1,7 @@
 """The SHACL Core constraints ``ontology/shapes.ttl`` uses, read once from that file and checked in Python.
 
 pySHACL takes 40–100 ms for one document graph, more than extracting the document; ingest checks every
-document, so it runs this evaluator (well under a millisecond a document) instead, and the tests hold it to
+document, so it runs this evaluator (about a millisecond a document) instead, and the tests hold it to
 pySHACL's verdicts (``validation.violations(..., engine="pyshacl")``). The shapes stay the one source of truth:
 a constraint component the file uses and this module does not know is an error when the shapes are read, not a
 constraint silently skipped.
