@@ -9,13 +9,13 @@ import fcntl
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Protocol
 
 import pyoxigraph as ox
 
-from ontology.terms import AK, ID, INFERRED_GRAPH, PREFIXES
+from ontology.terms import AK, DISAGREEMENTS_GRAPH, ID, INFERRED_GRAPH, PREFIXES
 
 from .errors import UserError
 
@@ -134,8 +134,9 @@ class Store:
     @contextmanager
     def writing(self):
         """Mark the store as being written until the block ends without error: a run killed meanwhile may leave a
-        document graph or the inferred graph without its fingerprint (the bulk loader and ``rewrite_graph`` are
-        not atomic), which only the next ingest drops (``repair``), and readers warn of it until then."""
+        document graph, the inferred graph or the disagreements graph without its fingerprint (the bulk loader and
+        ``rewrite_graph`` are not atomic), which only the next ingest drops (``repair``), and readers warn of it
+        until then."""
         marker = self._unfinished_marker()
         if marker is not None:
             marker.touch()
@@ -156,37 +157,55 @@ class Store:
 
     def repair(self) -> list[ox.NamedNode]:
         """Drop the document graphs an interrupted write left without a fingerprint (they are ingested again), and
-        an inferred graph so left (until the next check)."""
+        an inferred graph (until the next check) or a disagreements graph (drawn again at the run's end) so left."""
         whole = self.fingerprints()
         broken = [g for g in self._db.named_graphs()
-                  if isinstance(g, ox.NamedNode) and (g.value.startswith(DOCUMENT_PREFIX) or g == INFERRED_GRAPH)
-                  and g not in whole]
+                  if isinstance(g, ox.NamedNode) and g not in whole
+                  and (g.value.startswith(DOCUMENT_PREFIX) or g in (INFERRED_GRAPH, DISAGREEMENTS_GRAPH))]
         for graph in broken:
             self._db.remove_graph(graph)
         return broken
 
     def fingerprints(self) -> dict[ox.NamedNode, str]:
         """Every graph that carries a fingerprint (``<g> ak:sha256 ?sha`` inside g): documents, ontology, reference."""
-        return {q.graph_name: q.object.value for q in self._db.quads_for_pattern(None, AK.sha256, None)
-                if q.subject == q.graph_name}
+        return dict(self._fingerprints())
+
+    def _fingerprints(self):
+        """(graph, fingerprint) pairs in the store's order, which is that of their keys: the same graphs come in the
+        same order, whatever order they were written in."""
+        return ((q.graph_name, q.object.value) for q in self._db.quads_for_pattern(None, AK.sha256, None)
+                if q.subject == q.graph_name)
 
     def document_fingerprints(self) -> dict[ox.NamedNode, str]:
         """The fingerprints of the document graphs alone."""
-        return {g: sha for g, sha in self.fingerprints().items() if g.value.startswith(DOCUMENT_PREFIX)}
+        return {g: sha for g, sha in self._fingerprints() if g.value.startswith(DOCUMENT_PREFIX)}
+
+    def documents_fingerprint(self) -> str:
+        """One fingerprint of every document graph's, taken as the store gives them rather than held and sorted
+        (a list of 100k documents' took 50 MiB): it changes when any document is added, replaced or removed."""
+        digest = hashlib.sha256()
+        for graph, sha in self._fingerprints():
+            if graph.value.startswith(DOCUMENT_PREFIX):
+                digest.update(f"{graph.value} {sha}\n".encode())
+        return digest.hexdigest()
 
     def graph_quads(self, graph: ox.NamedNode):
         return self._db.quads_for_pattern(None, None, None, graph)
 
     # --- graphs made from other data ----------------------------------------------------------------
-    def ensure_graph(self, graph: ox.NamedNode, quads_factory, fingerprint: str) -> bool:
+    def ensure_graph(self, graph: ox.NamedNode, quads_factory, fingerprint: str, batch: int | None = None) -> bool:
         """Keep a graph made from other data (the ontology, the reference data, the disagreements drawn from the
-        documents) current: build it again when ``fingerprint``, that of its sources, changed."""
+        documents) current: build it again when ``fingerprint``, that of its sources, changed. In one transaction;
+        or, with ``batch``, ``batch`` quads at a time as they come (``rewrite_graph``), for a graph too large to
+        hold at once."""
         stored = next(iter(self._db.quads_for_pattern(graph, AK.sha256, None, graph)), None)
         if stored is not None and stored.object.value == fingerprint:
             return False
-        quads = list(quads_factory())
-        quads.append(ox.Quad(graph, AK.sha256, ox.Literal(fingerprint), graph))
-        self.replace_graph(graph, quads)
+        stamp = ox.Quad(graph, AK.sha256, ox.Literal(fingerprint), graph)
+        if batch is None:
+            self.replace_graph(graph, [*quads_factory(), stamp])
+        else:
+            self.rewrite_graph(graph, chain(quads_factory(), [stamp]), batch)
         return True
 
     # --- queries -------------------------------------------------------------------------------------

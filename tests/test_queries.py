@@ -210,6 +210,52 @@ def test_an_ingest_draws_the_disagreements_a_store_lacks_though_no_article_chang
     assert ingest([tmp_path / "in"], store).disagreements_s is None  # current now: not drawn again
 
 
+def test_a_run_stopped_while_drawing_the_disagreements_is_repaired_by_the_next(tmp_path, monkeypatch):
+    """The disagreements are written a batch at a time as the search finds them (held and written at once, those of
+    100k articles took hundreds of MiB), their fingerprint last: a run stopped half-way leaves the store marked
+    unfinished, and the next run drops what it left and draws them whole."""
+    rewrite = Store.rewrite_graph
+
+    def stopped(self, graph, quads, batch=50_000):  # as if killed while the second batch of two was gathered
+        def until_killed():
+            for i, quad in enumerate(quads):
+                if i == 3:
+                    raise OSError("killed")
+                yield quad
+        rewrite(self, graph, until_killed(), batch=2)
+
+    monkeypatch.setattr(Store, "rewrite_graph", stopped)
+    with pytest.raises(OSError):
+        store_of(tmp_path, "Chad has sent 1,500 troops to Mali.", "Chad has sent 2,000 troops to Mali.")
+    monkeypatch.undo()
+    store = Store(tmp_path / "store")
+    left = list(store.graph_quads(DISAGREEMENTS_GRAPH))
+    assert len(left) == 2 and AK.sha256 not in {q.predicate for q in left} and store.unfinished
+    assert store.repair() == [DISAGREEMENTS_GRAPH] and not list(store.graph_quads(DISAGREEMENTS_GRAPH))
+    report = ingest([tmp_path / "in"], store)
+    assert report.unchanged == ["a.txt", "b.txt"] and report.disagreements_s is not None and not store.unfinished
+    assert {r["value"] for r in runner.run(store, "conflicting-reports", {}).rows} == {"1500", "2000"}
+    assert len(list(store.graph_quads(DISAGREEMENTS_GRAPH))) == 8  # 5 of the disagreement, 2 reports, fingerprint
+
+
+def test_the_documents_fingerprint_follows_the_documents_not_the_order_they_were_written_in(tmp_path):
+    """Drawing the disagreements again depends on it: hashed as the store gives the documents, unsorted."""
+    texts = {"a.txt": "Chad has sent 1,500 troops to Mali.\n", "b.txt": "Chad has sent 2,000 troops to Mali.\n"}
+    prints = []
+    for order in (["a.txt", "b.txt"], ["b.txt", "a.txt"]):
+        folder = tmp_path / "-".join(order)
+        folder.mkdir()
+        store = Store(folder / "store")
+        for name in order:  # one run each, so that they are written in this order
+            (folder / name).write_text(texts[name])
+            ingest([folder / name], store)
+        prints.append(store.documents_fingerprint())
+    assert prints[0] == prints[1]
+    (folder / "b.txt").write_text("Chad has sent 2,500 troops to Mali.\n")
+    ingest([folder / "b.txt"], store)
+    assert store.documents_fingerprint() != prints[0]
+
+
 # three documents naming a person the reference data lacks: each document labels them
 MET_UNLISTED = ("Vladimir Putin met Prime Minister Arno Valdemar in Moscow on 3 March 2024.",
                 "Xi Jinping met Prime Minister Arno Valdemar in Beijing on 5 March 2024.",
