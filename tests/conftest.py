@@ -51,3 +51,23 @@ def articles_copy(tmp_path) -> Path:
     folder = tmp_path / "articles"
     shutil.copytree(ARTICLES, folder)
     return folder
+
+
+@pytest.fixture
+def killed_while_rewriting(monkeypatch):
+    """``killed_while_rewriting(at, batch)``: from then on ``Store.rewrite_graph`` writes ``batch`` quads at a time and
+    raises, as a killed run would stop, when it reaches quad number ``at``; ``monkeypatch.undo()`` ends it."""
+    rewrite = Store.rewrite_graph
+
+    def kill(at: int, batch: int):
+        def stopped(self, graph, quads, *_ignored, **_also_ignored):  # the batch it was asked for
+            def until_killed():
+                for i, quad in enumerate(quads):
+                    if i == at:
+                        raise OSError("killed")
+                    yield quad
+            rewrite(self, graph, until_killed(), batch=batch)
+
+        monkeypatch.setattr(Store, "rewrite_graph", stopped)
+
+    return kill

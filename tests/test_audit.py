@@ -117,22 +117,13 @@ def test_checking_twice_replaces_the_inferred_graph(checked):
 
 
 def test_a_check_that_stops_while_writing_leaves_readers_warned_until_an_ingest_repairs_it(seed_store_path, tmp_path,
-                                                                                          monkeypatch):
+                                                                                          monkeypatch,
+                                                                                          killed_while_rewriting):
     """The inferred graph is written a batch at a time (one transaction would hold it all in memory), its
     fingerprint last: a check stopped half-way is seen, and the next ingest drops what it left."""
     path = tmp_path / "store"
     shutil.copytree(seed_store_path, path)
-    rewrite = Store.rewrite_graph
-
-    def stopped(self, graph, quads, batch=50_000):  # as if killed after two batches of ten
-        def until_killed():
-            for i, quad in enumerate(quads):
-                if i == 25:
-                    raise OSError("killed")
-                yield quad
-        rewrite(self, graph, until_killed(), batch=10)
-
-    monkeypatch.setattr(Store, "rewrite_graph", stopped)
+    killed_while_rewriting(at=25, batch=10)  # after two batches of ten
     with pytest.raises(OSError):
         invoke("--store", path, "check")
     monkeypatch.undo()

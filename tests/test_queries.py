@@ -210,21 +210,12 @@ def test_an_ingest_draws_the_disagreements_a_store_lacks_though_no_article_chang
     assert ingest([tmp_path / "in"], store).disagreements_s is None  # current now: not drawn again
 
 
-def test_a_run_stopped_while_drawing_the_disagreements_is_repaired_by_the_next(tmp_path, monkeypatch):
+def test_a_run_stopped_while_drawing_the_disagreements_is_repaired_by_the_next(tmp_path, monkeypatch,
+                                                                              killed_while_rewriting):
     """The disagreements are written a batch at a time as the search finds them (held and written at once, those of
     100k articles took hundreds of MiB), their fingerprint last: a run stopped half-way leaves the store marked
     unfinished, and the next run drops what it left and draws them whole."""
-    rewrite = Store.rewrite_graph
-
-    def stopped(self, graph, quads, batch=50_000):  # as if killed while the second batch of two was gathered
-        def until_killed():
-            for i, quad in enumerate(quads):
-                if i == 3:
-                    raise OSError("killed")
-                yield quad
-        rewrite(self, graph, until_killed(), batch=2)
-
-    monkeypatch.setattr(Store, "rewrite_graph", stopped)
+    killed_while_rewriting(at=3, batch=2)  # while the second batch of two is gathered
     with pytest.raises(OSError):
         store_of(tmp_path, "Chad has sent 1,500 troops to Mali.", "Chad has sent 2,000 troops to Mali.")
     monkeypatch.undo()
