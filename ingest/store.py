@@ -176,17 +176,20 @@ class Store:
         return ((q.graph_name, q.object.value) for q in self._db.quads_for_pattern(None, AK.sha256, None)
                 if q.subject == q.graph_name)
 
+    def _document_fingerprints(self):
+        """The (graph, fingerprint) pairs of the document graphs alone, in the store's order."""
+        return ((g, sha) for g, sha in self._fingerprints() if g.value.startswith(DOCUMENT_PREFIX))
+
     def document_fingerprints(self) -> dict[ox.NamedNode, str]:
         """The fingerprints of the document graphs alone."""
-        return {g: sha for g, sha in self._fingerprints() if g.value.startswith(DOCUMENT_PREFIX)}
+        return dict(self._document_fingerprints())
 
     def documents_fingerprint(self) -> str:
         """One fingerprint of every document graph's, taken as the store gives them rather than held and sorted
         (a list of 100k documents' took 50 MiB): it changes when any document is added, replaced or removed."""
         digest = hashlib.sha256()
-        for graph, sha in self._fingerprints():
-            if graph.value.startswith(DOCUMENT_PREFIX):
-                digest.update(f"{graph.value} {sha}\n".encode())
+        for graph, sha in self._document_fingerprints():
+            digest.update(f"{graph.value} {sha}\n".encode())
         return digest.hexdigest()
 
     def graph_quads(self, graph: ox.NamedNode):
